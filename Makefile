@@ -1,0 +1,64 @@
+# Escalation Watch: every command the README names.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+KAFKA_PORT ?= 9092
+export KAFKA_BOOTSTRAP_SERVERS ?= 127.0.0.1:$(KAFKA_PORT)
+PYTEST_ARGS ?=
+
+.PHONY: help venv run worker test test-unit test-kafka lint kafka-up kafka-down kafka-status \
+	eval bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev,report]'
+	touch $(STAMP)
+
+venv: $(STAMP) ## create .venv and install the project with its dev tools
+
+kafka-up: $(STAMP) ## start (or reuse) the local Kafka broker
+	$(BIN)/escwatch kafka up --port $(KAFKA_PORT)
+
+kafka-down: $(STAMP) ## stop the local broker started by kafka-up
+	$(BIN)/escwatch kafka down
+
+kafka-status: $(STAMP) ## say which broker answers
+	$(BIN)/escwatch kafka status --port $(KAFKA_PORT)
+
+run: kafka-up ## broker + worker + ingest seeds/ + print alerts until Ctrl-C
+	@mkdir -p .cache
+	@$(BIN)/escwatch worker > .cache/worker.log 2>&1 & echo $$! > .cache/worker.pid; \
+	trap 'kill $$(cat .cache/worker.pid) 2>/dev/null; wait; rm -f .cache/worker.pid' EXIT INT TERM; \
+	$(BIN)/escwatch ingest --skip-invalid seeds/ && \
+	echo "worker log: .cache/worker.log; alerts follow (Ctrl-C to stop)" && \
+	$(BIN)/escwatch tail --from-beginning --dedupe
+
+worker: $(STAMP) ## run only the worker in the foreground
+	$(BIN)/escwatch worker
+
+lint: $(STAMP) ## ruff and mypy --strict
+	$(BIN)/ruff check streams tests bench tools
+	$(BIN)/mypy
+
+test: kafka-up ## the whole suite against the real broker, then stop the broker
+	@status=0; $(BIN)/pytest $(PYTEST_ARGS) || status=$$?; \
+	$(BIN)/escwatch kafka down; exit $$status
+
+test-unit: $(STAMP) ## unit and agent tiers only (no broker)
+	$(BIN)/pytest -m "not kafka" $(PYTEST_ARGS)
+
+test-kafka: kafka-up ## integration tier only
+	$(BIN)/pytest -m kafka $(PYTEST_ARGS)
+
+eval: $(STAMP) ## detection quality on the bundled labelled data, beside baselines
+	$(BIN)/escwatch eval tests/data/plover_gsr.jsonl tests/data/petrarch_unittest.jsonl \
+		tests/data/re3d_open.jsonl
+
+clean: ## remove caches (keeps .venv)
+	rm -rf .cache .pytest_cache .mypy_cache .ruff_cache

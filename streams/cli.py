@@ -1,0 +1,273 @@
+"""The ``escwatch`` command line: worker, ingest, tail, analyze, kafka and tools.
+
+Each sub-command is a small function over :class:`Settings`; heavy imports
+(Faust, Kafka clients) happen inside the command that needs them, so
+``escwatch analyze`` works on a machine with no broker at all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from streams import __version__, codec
+from streams.config import Settings
+from streams.errors import EscwatchError
+
+__all__ = ["main"]
+
+log = logging.getLogger("escwatch")
+
+
+def _settings() -> Settings:
+    return Settings.from_env()
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    """Run the Faust worker until interrupted (SIGINT/SIGTERM stop it cleanly)."""
+    from faust.worker import Worker
+
+    from streams.app import create_app
+
+    settings = _settings()
+    app = create_app(settings)
+    worker = Worker(app, loglevel=settings.log_level, quiet=True, redirect_stdouts=False,
+                    override_logging=True)
+    worker.execute_from_commandline()
+    return 0
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    """Publish article events from files to the raw topic."""
+    from streams.clients import producer
+    from streams.sources import iter_inputs
+
+    settings = _settings()
+    topic = args.topic or settings.topic_raw
+    sent = bad = 0
+    interval = 1.0 / args.rate if args.rate else 0.0
+    next_at = time.perf_counter()
+    prod = producer(settings)
+    try:
+        for item in iter_inputs(args.paths):
+            if item.error is not None and not args.raw:
+                bad += 1
+                print(f"{item.path}:{item.line}: invalid article: {item.error}", file=sys.stderr)
+                continue
+            if args.raw:
+                value, key = item.raw, None
+                if item.event is not None:
+                    key = str(item.event["id"]).encode()
+            else:
+                assert item.event is not None
+                event = item.event
+                if args.stamp:
+                    event = {**event, "sent_at_ms": time.time() * 1000.0}
+                value, key = codec.dumps(event), str(event["id"]).encode()
+            if interval:
+                delay = next_at - time.perf_counter()
+                if delay > 0:
+                    time.sleep(delay)
+                next_at += interval
+            prod.send(topic, key=key, value=value)
+            sent += 1
+        prod.flush(timeout=60)
+    finally:
+        prod.close(timeout=10)
+    print(f"ingest: {sent} published to {topic}, {bad} invalid"
+          + (" (skipped)" if bad and args.skip_invalid else ""), file=sys.stderr)
+    return 1 if bad and not args.skip_invalid else 0
+
+
+def format_alert(alert: dict[str, Any]) -> str:
+    """Render an alert for a terminal: headline, summary, evidence."""
+    lines = [f"[{alert.get('time') or '-'}] {alert['level'].upper():8} score {alert['score']:5.1f}"
+             f"  {alert.get('title') or alert['article_id']}",
+             f"  {alert['summary']}",
+             f"  actors: {', '.join(alert.get('actor_names') or []) or '-'}"]
+    for ev in alert.get("evidence", []):
+        lines.append(f"  > [{ev['signal_type']}, {ev['modality']}] {ev['sentence']}"
+                     f"  (chars {ev['start']}-{ev['end']})")
+    lines.append(f"  id {alert['id']}  article {alert['article_id']}")
+    return "\n".join(lines)
+
+
+def cmd_tail(args: argparse.Namespace) -> int:
+    """Print messages from the alerts topic (or another) as they arrive."""
+    from kafka import TopicPartition
+
+    from streams.clients import consumer
+
+    settings = _settings()
+    topic = args.topic or settings.topic_alerts
+    cons = consumer(settings, consumer_timeout_ms=500)
+    seen: set[bytes] = set()
+    shown = 0
+    try:
+        deadline = time.monotonic() + 30
+        while not cons.partitions_for_topic(topic):
+            if time.monotonic() > deadline:
+                print(f"tail: topic {topic} does not exist yet; waiting", file=sys.stderr)
+                deadline = time.monotonic() + 3600
+            time.sleep(0.5)
+        parts = [TopicPartition(topic, p) for p in sorted(cons.partitions_for_topic(topic))]
+        cons.assign(parts)
+        if args.from_beginning:
+            cons.seek_to_beginning(*parts)
+        else:
+            cons.seek_to_end(*parts)
+        idle_since = time.monotonic()
+        while True:
+            batch = cons.poll(timeout_ms=500)
+            if not batch:
+                if args.idle_timeout and time.monotonic() - idle_since > args.idle_timeout:
+                    return 0
+                continue
+            idle_since = time.monotonic()
+            for records in batch.values():
+                for rec in records:
+                    if args.dedupe and rec.key is not None:
+                        if rec.key in seen:
+                            continue
+                        seen.add(rec.key)
+                    if args.json:
+                        print(rec.value.decode("utf-8", "replace"), flush=True)
+                    else:
+                        obj = codec.loads(rec.value)
+                        text = format_alert(obj) if obj.get("schema") == "alert.v1" \
+                            else rec.value.decode("utf-8", "replace")
+                        print(text + "\n", flush=True)
+                    shown += 1
+                    if args.max_messages and shown >= args.max_messages:
+                        return 0
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        cons.close()
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    """Analyse article events offline and print one analysis.v1 line each."""
+    from streams.app import build_analyzer
+    from streams.sources import iter_inputs
+
+    analyzer = build_analyzer(_settings())
+    bad = 0
+    out = sys.stdout.buffer
+    for item in iter_inputs(args.paths):
+        if item.event is None:
+            bad += 1
+            print(f"{item.path}:{item.line}: invalid article: {item.error}", file=sys.stderr)
+            continue
+        try:
+            article = codec.article_from_event(item.event)
+        except EscwatchError as exc:
+            bad += 1
+            print(f"{item.path}:{item.line}: invalid article: {exc}", file=sys.stderr)
+            continue
+        out.write(codec.dumps(analyzer.analyze(article).to_dict()) + b"\n")
+    out.flush()
+    return 1 if bad and not args.skip_invalid else 0
+
+
+def cmd_kafka(args: argparse.Namespace) -> int:
+    """Start, stop or check the local development broker."""
+    from streams import kafka_local
+
+    argv = [args.action]
+    if args.port is not None:
+        argv += ["--port", str(args.port)]
+    return kafka_local.main(argv)
+
+
+def _delegate(module: str) -> Callable[[argparse.Namespace], int]:
+    def run(args: argparse.Namespace) -> int:
+        mod = __import__(module, fromlist=["main"])
+        result: int = mod.main(args.rest)
+        return result
+    return run
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``escwatch`` and all its sub-commands."""
+    parser = argparse.ArgumentParser(
+        prog="escwatch", description="Escalation Watch: escalation alerts from news on Kafka.")
+    parser.add_argument("--version", action="version", version=f"escwatch {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("worker", help="run the stream processor (Faust worker)",
+                       description="Consume articles.raw, publish analyses, alerts and dead "
+                                   "letters. Configured by the environment (see README).")
+    p.set_defaults(func=cmd_worker)
+
+    p = sub.add_parser("ingest", help="publish article events from files",
+                       description="Publish JSONL article events (one per line) or .txt "
+                                   "articles (title on the first line) to the raw topic.")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files, folders, or - for stdin")
+    p.add_argument("--topic", help="target topic (default: ESCWATCH_TOPIC_RAW)")
+    p.add_argument("--skip-invalid", action="store_true",
+                   help="exit 0 even if some lines were invalid (they are still reported)")
+    p.add_argument("--raw", action="store_true",
+                   help="send lines as they are, unvalidated (the worker dead-letters bad ones)")
+    p.add_argument("--stamp", action="store_true",
+                   help="add sent_at_ms (send time) to each event, for latency measurement")
+    p.add_argument("--rate", type=float, default=0.0, help="articles per second (0: no limit)")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("tail", help="print alerts as they arrive",
+                       description="Follow the alerts topic and print each alert.")
+    p.add_argument("--topic", help="topic to follow (default: ESCWATCH_TOPIC_ALERTS)")
+    p.add_argument("--json", action="store_true", help="print raw JSON lines")
+    p.add_argument("--from-beginning", action="store_true", help="start at the oldest message")
+    p.add_argument("--dedupe", action="store_true",
+                   help="show each alert id once (redeliveries under at-least-once)")
+    p.add_argument("--max-messages", type=int, default=0, help="exit after N messages")
+    p.add_argument("--idle-timeout", type=float, default=0.0,
+                   help="exit after this many seconds without a message (0: never)")
+    p.set_defaults(func=cmd_tail)
+
+    p = sub.add_parser("analyze", help="analyse articles offline, no Kafka",
+                       description="Read JSONL article events (or .txt articles) and write one "
+                                   "analysis.v1 JSON object per input line to stdout, in order.")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files, folders, or - for stdin")
+    p.add_argument("--skip-invalid", action="store_true", help="exit 0 despite invalid lines")
+    p.set_defaults(func=cmd_analyze)
+
+    p = sub.add_parser("kafka", help="start/stop/check the local development broker",
+                       description="Manage a local Apache Kafka broker: KAFKA_BOOTSTRAP_SERVERS "
+                                   "if it answers, else Docker, else the JVM from Maven jars.")
+    p.add_argument("action", choices=["up", "down", "status"])
+    p.add_argument("--port", type=int, default=None, help="broker port (default 9092)")
+    p.set_defaults(func=cmd_kafka)
+
+    for name, module, text in (
+        ("eval", "streams.evaluation", "score the core on labelled JSONL, beside baselines"),
+    ):
+        p = sub.add_parser(name, help=text, add_help=False,
+                           description=f"{text}. Run `escwatch {name} --help` for options.")
+        p.add_argument("rest", nargs=argparse.REMAINDER)
+        p.set_defaults(func=_delegate(module))
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``escwatch`` console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        code: int = args.func(args)
+    except EscwatchError as exc:
+        print(f"escwatch {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,182 @@
+"""Settings: one frozen object built from the environment at start-up.
+
+Every setting has an ``ESCWATCH_*`` (or standard ``KAFKA_*``) variable; the
+README's configuration table lists them all. Nothing else in the project
+reads the environment.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from streams import topics
+from streams.errors import ConfigError
+
+__all__ = ["KafkaSecurity", "Settings"]
+
+
+def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 0) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name}={raw!r} is not a whole number") from exc
+    if value < minimum:
+        raise ConfigError(f"{name}={value} is below the minimum {minimum}")
+    return value
+
+
+def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name}={raw!r} is not a number") from exc
+
+
+@dataclass(frozen=True, slots=True)
+class KafkaSecurity:
+    """TLS and SASL settings passed to every Kafka client.
+
+    Attributes:
+        protocol: security.protocol: PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL.
+        sasl_mechanism: PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512, or None.
+        sasl_username: SASL user, or None.
+        sasl_password: SASL password, or None; never logged (see ``__repr__``).
+        ssl_cafile: CA bundle to verify the broker, or None for system CAs.
+        ssl_certfile: Client certificate for mutual TLS, or None.
+        ssl_keyfile: Client key for mutual TLS, or None.
+    """
+
+    protocol: str = "PLAINTEXT"
+    sasl_mechanism: str | None = None
+    sasl_username: str | None = None
+    sasl_password: str | None = field(default=None, repr=False)
+    ssl_cafile: str | None = None
+    ssl_certfile: str | None = None
+    ssl_keyfile: str | None = None
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> KafkaSecurity:
+        """Read the ``KAFKA_SECURITY_PROTOCOL`` family of variables."""
+        protocol = env.get("KAFKA_SECURITY_PROTOCOL", "PLAINTEXT").upper()
+        if protocol not in {"PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"}:
+            raise ConfigError(f"KAFKA_SECURITY_PROTOCOL={protocol!r} is not one of "
+                              "PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL")
+        mechanism = env.get("KAFKA_SASL_MECHANISM") or None
+        if protocol.startswith("SASL") and mechanism is None:
+            mechanism = "PLAIN"
+        if mechanism and mechanism.upper() not in {"PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"}:
+            raise ConfigError(f"KAFKA_SASL_MECHANISM={mechanism!r} is not supported")
+        sec = cls(
+            protocol=protocol,
+            sasl_mechanism=mechanism.upper() if mechanism else None,
+            sasl_username=env.get("KAFKA_SASL_USERNAME") or None,
+            sasl_password=env.get("KAFKA_SASL_PASSWORD") or None,
+            ssl_cafile=env.get("KAFKA_SSL_CAFILE") or None,
+            ssl_certfile=env.get("KAFKA_SSL_CERTFILE") or None,
+            ssl_keyfile=env.get("KAFKA_SSL_KEYFILE") or None,
+        )
+        if protocol.startswith("SASL") and not (sec.sasl_username and sec.sasl_password):
+            raise ConfigError(f"{protocol} needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD")
+        return sec
+
+    def kafka_python(self) -> dict[str, Any]:
+        """Keyword arguments for kafka-python clients."""
+        conf: dict[str, Any] = {"security_protocol": self.protocol}
+        if self.sasl_mechanism:
+            conf.update(sasl_mechanism=self.sasl_mechanism,
+                        sasl_plain_username=self.sasl_username,
+                        sasl_plain_password=self.sasl_password)
+        if "SSL" in self.protocol:
+            conf.update(ssl_check_hostname=True, ssl_cafile=self.ssl_cafile,
+                        ssl_certfile=self.ssl_certfile, ssl_keyfile=self.ssl_keyfile)
+        return conf
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything configurable, read once from the environment.
+
+    Attributes:
+        bootstrap_servers: ``KAFKA_BOOTSTRAP_SERVERS``.
+        app_id: Faust application id and consumer group (``ESCWATCH_APP_ID``).
+        topic_raw: Input topic (``ESCWATCH_TOPIC_RAW``).
+        topic_analyzed: One analysis per article (``ESCWATCH_TOPIC_ANALYZED``).
+        topic_alerts: Alerts (``ESCWATCH_TOPIC_ALERTS``).
+        topic_deadletter: Rejected input (``ESCWATCH_TOPIC_DEADLETTER``).
+        partitions: Partitions for topics the worker creates.
+        max_message_bytes: Largest accepted article message (default 1 MB).
+        alert_threshold: Lowest article score that raises an alert.
+        knowledge_dir: Folder of knowledge files overriding the packaged ones.
+        web_host: Address of the health and metrics endpoint (127.0.0.1).
+        web_port: Its port.
+        data_dir: Faust's local state folder.
+        run_id: Set for isolated replays: suffixes output topics.
+        log_level: Logging level name.
+        security: TLS / SASL settings for Kafka clients.
+    """
+
+    bootstrap_servers: str = "127.0.0.1:9092"
+    app_id: str = "escwatch"
+    topic_raw: str = topics.RAW
+    topic_analyzed: str = topics.ANALYZED
+    topic_alerts: str = topics.ALERTS
+    topic_deadletter: str = topics.DEADLETTER
+    partitions: int = 1
+    max_message_bytes: int = 1_000_000
+    alert_threshold: float = 25.0
+    knowledge_dir: Path | None = None
+    web_host: str = "127.0.0.1"
+    web_port: int = 6066
+    data_dir: Path = Path(".cache/escwatch-data")
+    run_id: str | None = None
+    log_level: str = "INFO"
+    security: KafkaSecurity = field(default_factory=KafkaSecurity)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Build settings from ``env`` (default: ``os.environ``).
+
+        Raises:
+            ConfigError: naming the variable that holds a bad value.
+        """
+        env = os.environ if env is None else env
+        knowledge = env.get("ESCWATCH_KNOWLEDGE_DIR")
+        return cls(
+            bootstrap_servers=env.get("KAFKA_BOOTSTRAP_SERVERS", cls.bootstrap_servers),
+            app_id=env.get("ESCWATCH_APP_ID", cls.app_id),
+            topic_raw=env.get("ESCWATCH_TOPIC_RAW", topics.RAW),
+            topic_analyzed=env.get("ESCWATCH_TOPIC_ANALYZED", topics.ANALYZED),
+            topic_alerts=env.get("ESCWATCH_TOPIC_ALERTS", topics.ALERTS),
+            topic_deadletter=env.get("ESCWATCH_TOPIC_DEADLETTER", topics.DEADLETTER),
+            partitions=_int(env, "ESCWATCH_PARTITIONS", 1, minimum=1),
+            max_message_bytes=_int(env, "ESCWATCH_MAX_MESSAGE_BYTES", 1_000_000, minimum=1024),
+            alert_threshold=_float(env, "ESCWATCH_ALERT_THRESHOLD", 25.0),
+            knowledge_dir=Path(knowledge) if knowledge else None,
+            web_host=env.get("ESCWATCH_WEB_HOST", "127.0.0.1"),
+            web_port=_int(env, "ESCWATCH_WEB_PORT", 6066, minimum=1),
+            data_dir=Path(env.get("ESCWATCH_DATA_DIR", ".cache/escwatch-data")),
+            run_id=env.get("ESCWATCH_RUN_ID") or None,
+            log_level=env.get("ESCWATCH_LOG_LEVEL", "INFO").upper(),
+            security=KafkaSecurity.from_env(env),
+        )
+
+    def for_run(self, run_id: str) -> Settings:
+        """Settings of an isolated replay: own app id and suffixed outputs."""
+        return replace(
+            self,
+            run_id=run_id,
+            app_id=f"{self.app_id}-replay-{run_id}",
+            topic_analyzed=f"{self.topic_analyzed}.{run_id}",
+            topic_alerts=f"{self.topic_alerts}.{run_id}",
+            topic_deadletter=f"{self.topic_deadletter}.{run_id}",
+        )

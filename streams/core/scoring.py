@@ -1,0 +1,144 @@
+"""Article score, alert level and the alert itself, from the signals found.
+
+Severity is Goldstein-style: negative for conflict, positive for cooperation,
+already discounted by modality in each signal. The article score sums the
+conflict magnitudes with diminishing returns and lets de-escalation in the
+same article pull it down, so "talks to avoid a war" scores below "a war".
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from streams.core.model import Actor, Alert, Article, Evidence, Signal
+
+__all__ = ["LEVELS", "ScoringOptions", "build_alert", "level_for", "score_signals"]
+
+LEVELS: tuple[str, ...] = ("low", "medium", "high", "critical")
+
+
+@dataclass(frozen=True, slots=True)
+class ScoringOptions:
+    """Thresholds of the alert decision.
+
+    Attributes:
+        alert_threshold: Lowest score that raises an alert.
+        medium: Lowest score of a "medium" alert.
+        high: Lowest score of a "high" alert.
+        critical: Lowest score of a "critical" alert.
+        deescalation_weight: How much one unit of cooperation offsets one
+            unit of conflict in the same article.
+        scale: Magnitude at which the score reaches 63 (1 - 1/e).
+        max_evidence: Most sentences quoted in one alert.
+    """
+
+    alert_threshold: float = 25.0
+    medium: float = 40.0
+    high: float = 60.0
+    critical: float = 80.0
+    deescalation_weight: float = 0.3
+    scale: float = 10.0
+    max_evidence: int = 5
+
+
+def score_signals(signals: Sequence[Signal], options: ScoringOptions) -> float:
+    """Return the article score in [0, 100] from its signals."""
+    conflict = sorted((-s.severity for s in signals if s.severity < 0), reverse=True)
+    cooperation = sum(s.severity for s in signals if s.severity > 0)
+    # The strongest statement counts fully, each further one less (repeats of
+    # the same story in one article should not multiply the score).
+    total = sum(m / (i + 1) for i, m in enumerate(conflict))
+    total -= options.deescalation_weight * cooperation
+    if total <= 0:
+        return 0.0
+    return round(100.0 * (1.0 - math.exp(-total / options.scale)), 2)
+
+
+def level_for(score: float, options: ScoringOptions) -> str | None:
+    """Return the alert level for ``score``, or None below the threshold."""
+    if score < options.alert_threshold:
+        return None
+    if score >= options.critical:
+        return "critical"
+    if score >= options.high:
+        return "high"
+    if score >= options.medium:
+        return "medium"
+    return "low"
+
+
+def _alert_id(article_id: str, evidence: Sequence[Evidence]) -> str:
+    digest = hashlib.sha256(article_id.encode("utf-8", "surrogatepass"))
+    for e in sorted(evidence, key=lambda e: (e.start, e.signal_type, e.trigger)):
+        digest.update(f"\x1f{e.signal_type}\x1f{e.start}\x1f{e.end}\x1f{e.trigger}".encode(
+            "utf-8", "surrogatepass"))
+    return "alr_" + digest.hexdigest()[:24]
+
+
+def _summary(signal: Signal) -> str:
+    who = signal.source_name or "unnamed actor"
+    what = signal.type + (f" ({signal.mode})" if signal.mode else "")
+    toward = f" toward {signal.target_name}" if signal.target_name else ""
+    how = "" if signal.modality == "asserted" else f", {signal.modality}"
+    said = f", said by {signal.speaker_name}" if signal.speaker_name else ""
+    return f"{what}: {who}{toward}{how}{said} - \"{signal.trigger}\""
+
+
+def build_alert(
+    article: Article,
+    signals: Sequence[Signal],
+    actors: Sequence[Actor],
+    score: float,
+    options: ScoringOptions,
+) -> Alert | None:
+    """Build the alert for an article, or None when it is not alert-worthy.
+
+    The evidence is the strongest escalation signals (at most
+    ``options.max_evidence``), quoted with their sentence offsets; the
+    alert id is derived from the article id and that evidence only.
+    """
+    level = level_for(score, options)
+    escalations = [s for s in signals if s.polarity == "escalation" and s.severity < 0]
+    if level is None or not escalations:
+        return None
+    strongest = sorted(escalations, key=lambda s: (s.severity, s.start))[: options.max_evidence]
+    strongest.sort(key=lambda s: s.start)
+    evidence = tuple(
+        Evidence(
+            sentence=s.sentence,
+            start=s.sentence_start,
+            end=s.sentence_end,
+            signal_type=s.type,
+            trigger=s.trigger,
+            modality=s.modality,
+        )
+        for s in strongest
+    )
+    names: dict[str, str] = {}
+    for s in strongest:
+        for ident, name in ((s.source, s.source_name), (s.target, s.target_name),
+                            (s.speaker, s.speaker_name)):
+            if ident and ident not in names:
+                names[ident] = name or ident
+    # Actors mentioned inside the evidence sentences count as involved too.
+    for a in actors:
+        if a.id not in names and any(e.start <= a.start < e.end for e in evidence):
+            names[a.id] = a.name
+    top = min(strongest, key=lambda s: (s.severity, s.start))
+    return Alert(
+        id=_alert_id(article.id, evidence),
+        article_id=article.id,
+        level=level,
+        score=score,
+        time=article.published_at,
+        title=article.title,
+        url=article.url,
+        summary=_summary(top),
+        signal_types=tuple(dict.fromkeys(s.type for s in strongest)),
+        actors=tuple(names),
+        actor_names=tuple(names.values()),
+        evidence=evidence,
+    )

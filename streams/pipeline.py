@@ -1,0 +1,147 @@
+"""Routing of one input message to its output records, without any Kafka.
+
+The worker's agent, the file-based replay and the in-memory tests all call
+:func:`route`, so what reaches Kafka is exactly what a test sees. The function
+never raises for bad input: a message that cannot be processed becomes a
+dead-letter record carrying the original bytes, the reason and where it came
+from.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from streams import codec
+from streams.core.analyze import Analyzer
+from streams.errors import DecodeError
+
+__all__ = ["Origin", "Outgoing", "Routed", "route"]
+
+log = logging.getLogger(__name__)
+
+Destination = Literal["analyzed", "alerts", "deadletter"]
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where an input message came from.
+
+    Attributes:
+        topic: Source topic (or file name for file replays).
+        partition: Source partition (0 for files).
+        offset: Offset in the partition (line number for files).
+    """
+
+    topic: str
+    partition: int
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """One record to publish.
+
+    Attributes:
+        destination: Which output topic: "analyzed", "alerts", "deadletter".
+        key: Record key bytes (article id, alert id).
+        value: Record value bytes (JSON).
+    """
+
+    destination: Destination
+    key: bytes | None
+    value: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Routed:
+    """What one input produced.
+
+    Attributes:
+        records: Output records in publishing order.
+        article_id: The article id, when it could be read.
+        level: Alert level when an alert was raised.
+        error: The dead-letter reason when the input was rejected.
+        analysis: The analysis object as a dict, when the input was valid.
+    """
+
+    records: tuple[Outgoing, ...]
+    article_id: str | None = None
+    level: str | None = None
+    error: str | None = None
+    analysis: dict[str, Any] | None = None
+
+
+def _deadletter(value: bytes | None, key: bytes | None, origin: Origin, reason: str,
+                message: str, now: datetime | None) -> Outgoing:
+    when = (now or datetime.now(UTC)).isoformat().replace("+00:00", "Z")
+    record = {
+        "schema": "deadletter.v1",
+        "reason": reason,
+        "error": message,
+        "original_b64": codec.b64(value) or "",
+        "original_key_b64": codec.b64(key),
+        "original_size": len(value or b""),
+        "topic": origin.topic,
+        "partition": origin.partition,
+        "offset": origin.offset,
+        "time": when,
+        "article_id": key.decode("utf-8", "replace") if key else None,
+    }
+    return Outgoing("deadletter", key, codec.dumps(record))
+
+
+def route(
+    value: bytes | None,
+    key: bytes | None,
+    origin: Origin,
+    analyzer: Analyzer,
+    *,
+    max_bytes: int = codec.DEFAULT_MAX_BYTES,
+    run_id: str | None = None,
+    now: datetime | None = None,
+) -> Routed:
+    """Decode, analyse and encode one message.
+
+    Args:
+        value: The message value bytes.
+        key: The message key bytes, if any.
+        origin: Where it came from, recorded on dead letters.
+        analyzer: The compiled core.
+        max_bytes: Largest accepted message.
+        run_id: Replay run id stamped on outputs, or None for live.
+        now: Clock for dead-letter times (tests pass a fixed one).
+
+    Returns:
+        The records to publish: an analysis and maybe an alert, or one
+        dead-letter record.
+    """
+    try:
+        article, sent_at = codec.decode_event(value, max_bytes=max_bytes)
+    except DecodeError as exc:
+        log.warning("dead letter %s:%d@%d: %s", origin.topic, origin.partition, origin.offset, exc)
+        return Routed((_deadletter(value, key, origin, exc.reason, str(exc), now),),
+                      error=exc.reason)
+    try:
+        analysis = analyzer.analyze(article).to_dict()
+    except Exception as exc:  # noqa: BLE001 - a core bug must not stop the stream
+        log.exception("analysis failed for article %r", article.id)
+        return Routed(
+            (_deadletter(value, key, origin, "processing_error",
+                         f"analysis failed: {type(exc).__name__}: {exc}", now),),
+            article_id=article.id, error="processing_error")
+    if sent_at is not None:
+        analysis["sent_at_ms"] = sent_at
+    if run_id:
+        analysis["run_id"] = run_id
+    records = [Outgoing("analyzed", article.id.encode(), codec.dumps(analysis))]
+    alert = analysis["alert"]
+    if alert is not None:
+        if run_id:
+            alert = {**alert, "run_id": run_id}
+        records.append(Outgoing("alerts", alert["id"].encode(), codec.dumps(alert)))
+    return Routed(tuple(records), article_id=article.id,
+                  level=alert["level"] if alert else None, analysis=analysis)
+

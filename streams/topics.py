@@ -1,0 +1,17 @@
+"""Topic names, in one place. Each can be renamed through the environment."""
+
+from __future__ import annotations
+
+__all__ = ["ALERTS", "ANALYZED", "DEADLETTER", "DEFAULT_TOPICS", "RAW"]
+
+RAW = "articles.raw"
+ANALYZED = "articles.analyzed"
+ALERTS = "monitoring.alerts"
+DEADLETTER = "articles.deadletter"
+
+DEFAULT_TOPICS: dict[str, str] = {
+    "raw": RAW,
+    "analyzed": ANALYZED,
+    "alerts": ALERTS,
+    "deadletter": DEADLETTER,
+}
