@@ -246,6 +246,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     for name, module, text in (
         ("eval", "streams.evaluation", "score the core on labelled JSONL, beside baselines"),
+        ("replay", "streams.replay", "replay an archive or a topic range into an isolated run"),
+        ("backtest", "streams.backtest", "replay a labelled archive and write a report"),
+        ("bench", "streams.bench", "measure throughput, latency and memory"),
     ):
         p = sub.add_parser(name, help=text, add_help=False,
                            description=f"{text}. Run `escwatch {name} --help` for options.")
