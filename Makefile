@@ -35,7 +35,7 @@ run: kafka-up ## broker + worker + ingest seeds/ + print alerts until Ctrl-C
 	@mkdir -p .cache
 	@$(BIN)/escwatch worker > .cache/worker.log 2>&1 & echo $$! > .cache/worker.pid; \
 	trap 'kill $$(cat .cache/worker.pid) 2>/dev/null; wait; rm -f .cache/worker.pid' EXIT INT TERM; \
-	$(BIN)/escwatch ingest --skip-invalid seeds/ && \
+	$(BIN)/escwatch ingest seeds/articles.jsonl seeds/demo.jsonl && \
 	echo "worker log: .cache/worker.log; alerts follow (Ctrl-C to stop)" && \
 	$(BIN)/escwatch tail --from-beginning --dedupe
 
