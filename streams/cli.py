@@ -245,7 +245,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_kafka)
 
     for name, module, text in (
-        ("eval", "streams.evaluation", "score the core on labelled JSONL, beside baselines"),
+        ("eval", "streams.evaluation", "score the core on labelled JSONL beside baselines"),
         ("replay", "streams.replay", "replay an archive or a topic range into an isolated run"),
         ("backtest", "streams.backtest", "replay a labelled archive and write a report"),
         ("bench", "streams.bench", "measure throughput, latency and memory"),

@@ -39,19 +39,20 @@ class ScoringOptions:
     medium: float = 40.0
     high: float = 60.0
     critical: float = 80.0
-    deescalation_weight: float = 0.3
-    scale: float = 10.0
+    deescalation_weight: float = 0.25
+    scale: float = 8.0
     max_evidence: int = 5
 
 
 def score_signals(signals: Sequence[Signal], options: ScoringOptions) -> float:
     """Return the article score in [0, 100] from its signals."""
     conflict = sorted((-s.severity for s in signals if s.severity < 0), reverse=True)
-    cooperation = sum(s.severity for s in signals if s.severity > 0)
-    # The strongest statement counts fully, each further one less (repeats of
-    # the same story in one article should not multiply the score).
+    cooperation = sorted((s.severity for s in signals if s.severity > 0), reverse=True)
+    # The strongest statement counts fully, each further one less: repeats of
+    # the same story in one article should not multiply the score, and a long
+    # list of cooperative measures should not cancel one troop deployment.
     total = sum(m / (i + 1) for i, m in enumerate(conflict))
-    total -= options.deescalation_weight * cooperation
+    total -= options.deescalation_weight * sum(m / (i + 1) for i, m in enumerate(cooperation))
     if total <= 0:
         return 0.0
     return round(100.0 * (1.0 - math.exp(-total / options.scale)), 2)

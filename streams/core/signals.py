@@ -1,0 +1,334 @@
+"""Escalation and de-escalation signals: triggers, roles, modality, speaker.
+
+One pass of the lexicon's Aho-Corasick automaton over the lower-cased text
+finds every anchor; the rest of each pattern, the sense restrictions, the
+modality cues and the actor roles are examined only in sentences where an
+anchor fired. Overlapping matches are resolved leftmost-longest by a separate
+pure function, so "strike a deal" wins over "strike" and "hunger strike" over
+"strike".
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from streams.core.knowledge import KnowledgeBase
+from streams.core.lexicon import Lexicon, Rule, lower_keep_length
+from streams.core.modality import ModalityResult, assess_modality
+from streams.core.model import Actor, Modality, Polarity, Signal
+from streams.core.text import Sentences
+
+__all__ = ["Match", "SignalDetector", "find_matches", "resolve_overlaps"]
+
+_POLARITY: dict[str, Polarity] = {"escalation": "escalation", "de-escalation": "de-escalation"}
+_MODALITY: dict[str, Modality] = {
+    "asserted": "asserted", "hypothetical": "hypothetical", "conditional": "conditional",
+    "negated": "negated", "future": "future",
+}
+# About how many characters a word takes, with its space, for word windows.
+_CHARS_PER_WORD = 8
+# A preposition right before an actor marks it as the target ("to Ukraine").
+_TARGET_PREP = re.compile(
+    r"(?<!\w)(?:to|against|toward|towards|into|on|at|with|in|from|over|upon|onto|inside|"
+    r"across|near|for)\s+(?:the\s+)?\Z"
+)
+_AGENT_PREP = re.compile(r"(?<!\w)by\s+(?:the\s+)?\Z")
+_CLAUSE_END = re.compile(r"[,;:()\u2013\u2014]")
+_WORD = re.compile(r"\w[\w'\u2019-]*")
+_SPEAKER_GAP = re.compile(
+    r"[\s,]*(?:(?:has|have|had|also|later|again|reportedly|publicly|officials?|spokes\w*|"
+    r"ministry|government|leaders?|sources?|media|forces|said|on|\w+day)[\s,]+)*\Z"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A lexicon match before roles and modality.
+
+    Attributes:
+        start: Offset of the trigger.
+        end: One past its end.
+        rule: Index of the rule in the lexicon.
+        length: Token count of the pattern that matched.
+    """
+
+    start: int
+    end: int
+    rule: int
+    length: int
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+def find_matches(lexicon: Lexicon, lowered: str) -> list[Match]:
+    """Return every pattern match in ``lowered`` (lower-cased text), unresolved.
+
+    The automaton scans the text once; a pattern's tail is tried only where
+    its anchor fired on whole-word boundaries.
+    """
+    automaton = lexicon.automaton
+    if automaton is None or not lowered:
+        return []
+    n = len(lowered)
+    out: list[Match] = []
+    for last, (klen, anchors) in automaton.iter(lowered):
+        end = last + 1
+        start = end - klen
+        if (start > 0 and _is_word(lowered[start - 1])) or (end < n and _is_word(lowered[end])):
+            continue
+        for anchor in anchors:
+            if anchor.tail is None:
+                out.append(Match(start, end, anchor.rule, anchor.length))
+                continue
+            m = anchor.tail.match(lowered, end)
+            if m is not None:
+                out.append(Match(start, m.end(), anchor.rule, anchor.length))
+    return out
+
+
+def resolve_overlaps(matches: Sequence[Match]) -> list[Match]:
+    """Keep non-overlapping matches, leftmost first, then longest, then most specific.
+
+    Pure: the result depends only on the matches, in text order.
+    """
+    ordered = sorted(matches, key=lambda m: (m.start, -(m.end - m.start), -m.length, m.rule))
+    kept: list[Match] = []
+    last_end = -1
+    for m in ordered:
+        if m.start >= last_end:
+            kept.append(m)
+            last_end = m.end
+    return kept
+
+
+_CAPWORD = re.compile(r"(?<![\w'\u2019])[^\W\d_][\w'\u2019-]*")
+_DETERMINER = re.compile(
+    r"(?:(?<!\w)(?:the|a|an|its|their|his|her|this|these|those|our|whose)\s+|\w-)\Z")
+
+
+def _is_title_case(text: str, s0: int, s1: int) -> bool:
+    words = [w.group() for w in _CAPWORD.finditer(text, s0, s1)]
+    long_words = [w for w in words if len(w) > 3]
+    if not long_words:
+        return True
+    return sum(1 for w in long_words if w[0].isupper()) >= 0.6 * len(long_words)
+
+
+def _adjectival(lowered: str, m: Match, s0: int) -> bool:
+    """A one-word past participle after a determiner or a hyphen is an
+    adjective ("the occupied territory", "Russian-backed"), not an act."""
+    if m.length != 1 or not lowered.endswith("ed", m.start, m.end):
+        return False
+    return _DETERMINER.search(lowered, max(s0, m.start - 8), m.start) is not None
+
+
+def _vetoed(rule: Rule, lowered: str, m: Match, s0: int, s1: int) -> bool:
+    if rule.not_in_sentence is not None and rule.not_in_sentence.search(lowered, s0, s1):
+        return True
+    if rule.not_near is None and rule.near is None:
+        return False
+    reach = rule.window * _CHARS_PER_WORD
+    lo, hi = max(s0, m.start - reach), min(s1, m.end + reach)
+    if rule.not_near is not None and rule.not_near.search(lowered, lo, hi):
+        return True
+    return rule.near is not None and rule.near.search(lowered, lo, hi) is None
+
+
+class SignalDetector:
+    """Find PLOVER signals with their roles, modality and speaker.
+
+    The lexicon is compiled when the knowledge base is built; the detector
+    keeps no state between texts.
+    """
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        """Take the compiled lexicon of ``kb``."""
+        self._lexicon = kb.lexicon
+        self._speech = tuple(c for c in kb.lexicon.cues if c.kind == "speech")
+
+    def detect(
+        self,
+        text: str,
+        sentences: Sentences,
+        actors: tuple[Actor, ...],
+        as_of: str | None,
+    ) -> tuple[Signal, ...]:
+        """Return the signals in ``text``, in text order.
+
+        Args:
+            text: The article text (offsets index into it).
+            sentences: Its sentence spans.
+            actors: Actor mentions found in it, in text order.
+            as_of: The article date; reserved for date-dependent rules.
+        """
+        del as_of  # the lexicon has no dated rows yet
+        lexicon = self._lexicon
+        if lexicon.automaton is None or not text:
+            return ()
+        lowered = lower_keep_length(text)
+        raw = find_matches(lexicon, lowered)
+        if not raw:
+            return ()
+        ordered_actors = sorted(actors, key=lambda a: (a.start, a.end))
+        starts = [a.start for a in ordered_actors]
+        accepted: list[tuple[Match, int, int]] = []
+        title_case: dict[int, bool] = {}
+        for m in raw:
+            s0, s1 = sentences.span_at(m.start)
+            if m.end > s1 or m.start < s0:
+                continue
+            if m.start > s0 and text[m.start].isupper():
+                # A capitalised trigger inside running text is part of a name
+                # ("Economic Cooperation forum"), unless the line is a headline.
+                if s0 not in title_case:
+                    title_case[s0] = _is_title_case(text, s0, s1)
+                if not title_case[s0]:
+                    continue
+            if _adjectival(lowered, m, s0):
+                continue
+            if not _vetoed(lexicon.rules[m.rule], lowered, m, s0, s1):
+                accepted.append((m, s0, s1))
+        spans = {id(m): (s0, s1) for m, s0, s1 in accepted}
+        kept = resolve_overlaps([m for m, _, _ in accepted])
+        speakers: dict[int, tuple[Actor, int, int] | None] = {}
+        out: list[Signal] = []
+        for m in kept:
+            s0, s1 = spans[id(m)]
+            lo, hi = bisect_left(starts, s0), bisect_left(starts, s1)
+            in_sentence = ordered_actors[lo:hi]
+            if s0 not in speakers:
+                speakers[s0] = self._speaker(lowered, s0, s1, in_sentence)
+            out.append(self._signal(text, lowered, m, (s0, s1), in_sentence, speakers[s0]))
+        return tuple(out)
+
+    def _speaker(
+        self, lowered: str, s0: int, s1: int, actors: Sequence[Actor]
+    ) -> tuple[Actor, int, int] | None:
+        """Return the reported-speech speaker of a sentence and its verb span."""
+        if not actors:
+            return None
+        for cue in self._speech:
+            for v in cue.regex.finditer(lowered, s0, s1):
+                if cue.speaker_after:
+                    for a in actors:
+                        if v.end() <= a.start <= v.end() + 40:
+                            return a, v.start(), v.end()
+                    continue
+                before = [a for a in actors if a.end <= v.start() and v.start() - a.end <= 60]
+                if before:
+                    a = before[-1]
+                    if _SPEAKER_GAP.match(lowered, a.end, v.start()):
+                        return a, v.start(), v.end()
+                # ", said X" attribution after the reported statement.
+                head = lowered[s0:v.start()].rstrip()
+                if head.endswith((",", '"', "\u201d", "'")):
+                    for a in actors:
+                        if v.end() <= a.start <= v.end() + 25:
+                            return a, v.start(), v.end()
+        return None
+
+    def _signal(
+        self,
+        text: str,
+        lowered: str,
+        m: Match,
+        sentence: tuple[int, int],
+        actors: Sequence[Actor],
+        speaker: tuple[Actor, int, int] | None,
+    ) -> Signal:
+        lexicon = self._lexicon
+        rule = lexicon.rules[m.rule]
+        s0, s1 = sentence
+        mod = assess_modality(lexicon, text, lowered, sentence, (m.start, m.end))
+        kind, polarity, base, rule_id, modality = (
+            rule.type, rule.polarity, rule.severity, rule.id, mod.modality)
+        if mod.modality == "negated":
+            kind, polarity, base, rule_id, modality = _flip(lexicon, rule, mod)
+        elif mod.intent and rule.polarity in lexicon.intents:
+            intent_type, applies = lexicon.intents[rule.polarity]
+            if rule.type in applies:
+                kind, rule_id = intent_type, rule.id + "!intent"
+        factor = lexicon.factors.get(modality, 1.0)
+        speaker_actor: Actor | None = None
+        if speaker is not None:
+            a, v0, v1 = speaker
+            # A trigger inside the reporting verb is the speaker's own act.
+            if not (v0 < m.end and m.start < v1) and not (a.start < m.end and m.start < a.end):
+                speaker_actor = a
+        source, target = _roles(lowered, m, s1, actors, speaker_actor)
+        if source is None and speaker_actor is not None and speaker_actor.type != "person":
+            # "Poland said it would send troops": an institution speaks for
+            # itself; a person reporting others' plans is not their doer.
+            source = speaker_actor
+        if target is not None and source is not None and target.id == source.id:
+            target = None
+        return Signal(
+            type=kind,
+            polarity=_POLARITY[polarity],
+            mode=rule.mode,
+            modality=_MODALITY[modality],
+            trigger=text[m.start:m.end],
+            start=m.start,
+            end=m.end,
+            sentence=text[s0:s1],
+            sentence_start=s0,
+            sentence_end=s1,
+            severity=round(base * factor, 2) + 0.0,
+            base_severity=base,
+            rule=rule_id,
+            source=source.id if source else None,
+            source_name=source.name if source else None,
+            target=target.id if target else None,
+            target_name=target.name if target else None,
+            speaker=speaker_actor.id if speaker_actor else None,
+            speaker_name=speaker_actor.name if speaker_actor else None,
+            cue=mod.cue,
+        )
+
+
+def _flip(lexicon: Lexicon, rule: Rule, mod: ModalityResult) -> tuple[str, str, float, str, str]:
+    """Turn a negated statement into what it means, where it means something.
+
+    Refusing or failing to cooperate is a rejection (escalation); restraint
+    from escalating ("avoid provoking") is a concession (de-escalation). A
+    plain negated escalation ("did not attack") stays negated with zero weight.
+    """
+    if rule.polarity == "de-escalation" and "escalation" in lexicon.flip_types:
+        kind, severity = lexicon.flip_types["escalation"]
+        return kind, "escalation", severity, rule.id + "!negated", "asserted"
+    if rule.polarity == "escalation" and mod.flip and "de-escalation" in lexicon.flip_types:
+        kind, severity = lexicon.flip_types["de-escalation"]
+        return kind, "de-escalation", severity, rule.id + "!restrained", "asserted"
+    return rule.type, rule.polarity, rule.severity, rule.id, "negated"
+
+
+def _roles(
+    lowered: str, m: Match, s1: int, actors: Sequence[Actor], speaker: Actor | None
+) -> tuple[Actor | None, Actor | None]:
+    """Pick the source (nearest before) and target (after, marked by a preposition)."""
+    others = [a for a in actors if a is not speaker
+              and not (a.start < m.end and m.start < a.end)]
+    before = [a for a in others if a.end <= m.start]
+    clause = _CLAUSE_END.search(lowered, m.end, s1)
+    limit = max(clause.start() if clause else s1, min(s1, m.end + 40))
+    after = [a for a in others if m.end <= a.start < limit]
+    source = before[-1] if before else None
+    target: Actor | None = None
+    for i, a in enumerate(after):
+        head = lowered[max(m.end, a.start - 14):a.start]
+        if _AGENT_PREP.search(head):
+            # Passive voice: "attacked by X" names the doer after the verb.
+            return a, source
+        if _TARGET_PREP.search(head):
+            target = a
+            break
+        gap = sum(1 for _ in _WORD.finditer(lowered, m.end, a.start))
+        if i == 0 and gap <= 2:
+            target = a
+            break
+    return source, target

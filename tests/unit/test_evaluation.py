@@ -1,0 +1,453 @@
+"""Tests for ``escwatch eval``: metric arithmetic, input formats and the command."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import orjson
+import pytest
+
+from streams import evaluation
+from streams.errors import ConfigError
+from streams.evaluation import (
+    Dataset,
+    GoldEvent,
+    GoldSpan,
+    Prediction,
+    PredSignal,
+    PredSpan,
+    Record,
+    System,
+    cameo_polarity,
+    cameo_to_plover,
+    detect_format,
+    evaluate_dataset,
+    evaluate_events,
+    label_scores,
+    macro_f1,
+    main,
+    modality_accuracy,
+    pick_gold,
+    primary_signal,
+    read_dataset,
+    score,
+    span_score,
+)
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+def sig(kind: str, polarity: str, start: int, end: int, modality: str | None = None) -> PredSignal:
+    return PredSignal(kind, polarity, start, end, modality)
+
+
+ESC = "escalation"
+DE = "de-escalation"
+
+
+class TestScore:
+    def test_known_counts(self) -> None:
+        """TP=3, FP=1, FN=2 gives P=0.75, R=0.6, F1=2/3."""
+        s = score(3, 1, 2)
+        assert s.precision == pytest.approx(0.75)
+        assert s.recall == pytest.approx(0.6)
+        assert s.f1 == pytest.approx(2 / 3)
+
+    def test_empty_is_zero_not_error(self) -> None:
+        """No predictions and no gold give zeros instead of dividing by zero."""
+        s = score(0, 0, 0)
+        assert (s.precision, s.recall, s.f1) == (0.0, 0.0, 0.0)
+
+    def test_json_object(self) -> None:
+        """The report object carries rounded figures and the raw counts."""
+        assert score(1, 2, 0).to_dict() == {
+            "precision": 0.3333,
+            "recall": 1.0,
+            "f1": 0.5,
+            "tp": 1,
+            "fp": 2,
+            "fn": 0,
+        }
+
+
+class TestLabelScores:
+    def test_single_label_counting(self) -> None:
+        """A wrong label is an FP for the prediction and an FN for the gold."""
+        scores = label_scores(
+            [("A", "A"), ("A", "B"), ("B", "B"), ("B", None), (None, "A"), (None, None)]
+        )
+        assert (scores["A"].tp, scores["A"].fp, scores["A"].fn) == (1, 1, 1)
+        assert (scores["B"].tp, scores["B"].fp, scores["B"].fn) == (1, 1, 1)
+
+    def test_macro_over_gold_labels_only(self) -> None:
+        """Macro-F1 averages labels with gold and ignores labels only predicted."""
+        scores = label_scores([("A", "A"), ("B", None), (None, "C")])
+        assert macro_f1(scores) == pytest.approx((1.0 + 0.0) / 2)
+
+    def test_macro_of_nothing(self) -> None:
+        """Macro-F1 over no gold labels is 0."""
+        assert macro_f1({}) == 0.0
+
+
+class TestPrimarySignal:
+    def test_first_in_text_order(self) -> None:
+        """The primary signal is the earliest trigger, whatever the list order."""
+        later, first = sig("FIGHT", ESC, 30, 35), sig("AGREE", DE, 5, 11)
+        assert primary_signal([later, first]) is first
+
+    def test_tie_goes_to_longer_trigger(self) -> None:
+        """Two triggers at one offset: the longer one is primary."""
+        short, long_ = sig("DEMAND", ESC, 4, 9), sig("THREATEN", ESC, 4, 20)
+        assert primary_signal([short, long_]) is long_
+
+    def test_none_without_signals(self) -> None:
+        """No signal means no primary signal."""
+        assert primary_signal([]) is None
+
+
+class TestPickGold:
+    def test_matching_prediction_wins(self) -> None:
+        """A prediction equal to any gold label is judged against that label."""
+        assert pick_gold(["AGREE", "CONSULT"], "CONSULT") == "CONSULT"
+
+    def test_otherwise_first_gold(self) -> None:
+        """A prediction matching no gold label is judged against the first gold."""
+        assert pick_gold(["AGREE", "CONSULT"], "FIGHT") == "AGREE"
+
+    def test_negative_record(self) -> None:
+        """A record without gold events has no gold label."""
+        assert pick_gold([], "FIGHT") is None
+
+
+class TestEvaluateEvents:
+    def test_hand_made_case(self) -> None:
+        """Hits, a miss, a wrong type and a false alarm give exact per-label counts."""
+        golds = [
+            [GoldEvent("FIGHT", ESC)],  # correct
+            [GoldEvent("AGREE", DE)],  # no signal: FN for both
+            [GoldEvent("THREATEN", ESC)],  # right polarity, wrong type
+            [],  # negative with a signal: FP
+        ]
+        preds = [
+            [sig("FIGHT", ESC, 10, 15)],
+            [],
+            [sig("DEMAND", ESC, 0, 6)],
+            [sig("ASSAULT", ESC, 2, 8)],
+        ]
+        result = evaluate_events(golds, preds)
+        pol = result["polarity"]
+        assert (pol[ESC].tp, pol[ESC].fp, pol[ESC].fn) == (2, 1, 0)
+        assert (pol[DE].tp, pol[DE].fp, pol[DE].fn) == (0, 0, 1)
+        assert result["polarity_macro_f1"] == pytest.approx((0.8 + 0.0) / 2)
+        types = result["types"]
+        assert (types["FIGHT"].tp, types["FIGHT"].fp, types["FIGHT"].fn) == (1, 0, 0)
+        assert (types["THREATEN"].tp, types["THREATEN"].fn) == (0, 1)
+        assert (types["DEMAND"].fp, types["ASSAULT"].fp) == (1, 1)
+        # Gold types present: FIGHT (1.0), AGREE (0), THREATEN (0).
+        assert result["type_macro_f1"] == pytest.approx(1 / 3)
+        det = result["detection"]
+        assert (det.tp, det.fp, det.fn) == (2, 1, 1)
+        assert result["negatives"] == {"records": 1, "with_signal": 1}
+
+    def test_primary_decides_not_any(self) -> None:
+        """A correct signal after a wrong earlier one does not count as correct."""
+        result = evaluate_events(
+            [[GoldEvent("AGREE", DE)]], [[sig("REJECT", ESC, 0, 5), sig("AGREE", DE, 9, 15)]]
+        )
+        assert result["polarity"][DE].fn == 1
+        assert result["polarity"][ESC].fp == 1
+
+
+class TestModalityAccuracy:
+    def test_counts_labelled_records_only(self) -> None:
+        """Accuracy is over modality-labelled records; a missing signal is wrong."""
+        golds = [
+            [GoldEvent("MOBILIZE", ESC, "negated")],
+            [GoldEvent("FIGHT", ESC, "asserted")],
+            [GoldEvent("AGREE", DE, "future")],
+            [GoldEvent("AGREE", DE)],  # no modality label: not counted
+        ]
+        preds = [
+            [sig("MOBILIZE", ESC, 0, 4, "negated")],
+            [sig("FIGHT", ESC, 0, 4, "hypothetical")],
+            [],
+            [sig("AGREE", DE, 0, 4, "asserted")],
+        ]
+        assert modality_accuracy(golds, preds) == {"accuracy": 1 / 3, "correct": 1, "records": 3}
+
+
+class TestSpanScore:
+    GOLD = (
+        (
+            GoldSpan(0, 10, "Person"),
+            GoldSpan(0, 10, "Person"),  # duplicate counts once
+            GoldSpan(20, 30, "Organisation"),
+            GoldSpan(40, 45, "Location"),
+        ),
+    )
+    PRED = (
+        (
+            PredSpan(0, 10, frozenset({"Person"})),  # exact
+            PredSpan(22, 26, frozenset({"Organisation"})),  # overlap only
+            PredSpan(40, 45, frozenset({"Nationality", "Location"})),  # Location only
+            PredSpan(50, 55, frozenset({"Person"})),  # spurious
+        ),
+    )
+    TYPES = ("Person", "Organisation", "Nationality")
+
+    def test_exact(self) -> None:
+        """Exact matching needs equal offsets: 1 of 4 predictions, 1 of 2 gold."""
+        s = span_score(self.GOLD, self.PRED, self.TYPES, exact=True)
+        assert (s.pred_correct, s.pred_total, s.gold_found, s.gold_total) == (1, 4, 1, 2)
+        assert s.f1 == pytest.approx(2 * 0.25 * 0.5 / 0.75)
+
+    def test_overlap(self) -> None:
+        """Overlap matching accepts the partial organisation span."""
+        s = span_score(self.GOLD, self.PRED, self.TYPES, exact=False)
+        assert (s.pred_correct, s.pred_total, s.gold_found, s.gold_total) == (2, 4, 2, 2)
+
+    def test_location_variant(self) -> None:
+        """Counting gold Location spans makes the country prediction correct."""
+        s = span_score(self.GOLD, self.PRED, (*self.TYPES, "Location"), exact=True)
+        assert (s.pred_correct, s.gold_found, s.gold_total) == (2, 2, 3)
+
+    def test_typed(self) -> None:
+        """A typed score only looks at predictions that may stand for that type."""
+        s = span_score(self.GOLD, self.PRED, ("Person",), exact=True, typed="Person")
+        assert (s.pred_correct, s.pred_total, s.gold_found, s.gold_total) == (1, 2, 1, 1)
+
+    def test_typed_ambiguous_prediction(self) -> None:
+        """A country prediction that matched a gold Location is not a wrong Nationality."""
+        s = span_score(self.GOLD, self.PRED, ("Nationality",), exact=True, typed="Nationality")
+        assert (s.pred_correct, s.pred_total, s.gold_total) == (0, 0, 0)
+        loc = span_score(self.GOLD, self.PRED, ("Location",), exact=True, typed="Location")
+        assert (loc.pred_correct, loc.pred_total, loc.gold_found) == (1, 1, 1)
+
+    def test_one_prediction_covers_two_gold(self) -> None:
+        """Under overlap one long prediction can recall two gold spans but counts once."""
+        gold = [[GoldSpan(0, 5, "Person"), GoldSpan(6, 12, "Organisation")]]
+        pred = [[PredSpan(0, 12, frozenset({"Organisation"}))]]
+        s = span_score(gold, pred, self.TYPES, exact=False)
+        assert (s.pred_correct, s.pred_total, s.gold_found, s.gold_total) == (1, 1, 2, 2)
+
+
+class TestCameoMapping:
+    @pytest.mark.parametrize(
+        ("code", "polarity", "plover"),
+        [
+            ("023", DE, "DEMAND"),
+            ("036", DE, "AGREE"),
+            ("041", DE, "CONSULT"),
+            ("064", DE, "COOPERATE"),
+            ("071", DE, "AID"),
+            ("081", DE, "CONCEDE"),
+            ("0871", DE, "RETREAT"),
+            ("112", ESC, "DISAPPROVE"),
+            ("122", ESC, "REJECT"),
+            ("160", ESC, "SANCTION"),
+            ("1711", ESC, "COERCE"),
+            ("194", ESC, "FIGHT"),
+            ("201", ESC, "ASSAULT"),
+        ],
+    )
+    def test_root_mapping(self, code: str, polarity: str, plover: str) -> None:
+        """CAMEO roots map to the documented polarity and PLOVER type."""
+        assert cameo_polarity(code) == polarity
+        assert cameo_to_plover(code) == plover
+
+    @pytest.mark.parametrize("code", ["903", "915", "222", "345", "802", "", "--"])
+    def test_test_only_codes_skipped(self, code: str) -> None:
+        """Roots outside 01-20 (PETRARCH's test-only codes) have no polarity."""
+        assert cameo_polarity(code) is None
+
+    def test_statement_has_no_type(self) -> None:
+        """CAMEO 01 (make statement) has no PLOVER type."""
+        assert cameo_to_plover("010") is None
+
+
+class TestReadDataset:
+    @pytest.mark.parametrize(
+        ("name", "fmt", "records"),
+        [
+            ("plover_gsr.jsonl", "plover", 322),
+            ("petrarch_unittest.jsonl", "petrarch", 284),
+            ("re3d_open.jsonl", "re3d", 75),
+            ("escwatch_sample.jsonl", "escwatch", 5),
+        ],
+    )
+    def test_auto_detect(self, name: str, fmt: str, records: int) -> None:
+        """Each test data file is detected as its format and read whole."""
+        dataset = read_dataset(DATA / name)
+        assert (dataset.format, len(dataset.records)) == (fmt, records)
+
+    def test_plover_polarity(self) -> None:
+        """PLOVER conflict/cooperation groupings become escalation/de-escalation."""
+        dataset = read_dataset(DATA / "plover_gsr.jsonl")
+        polarities = {r.events[0].polarity for r in dataset.records if r.events}
+        assert polarities == {ESC, DE}
+        first = dataset.records[0].events
+        assert first == (GoldEvent("AGREE", DE),)
+
+    def test_petrarch_negatives_and_skips(self) -> None:
+        """Records without expected events are negatives; test-only-code records are left out."""
+        dataset = read_dataset(DATA / "petrarch_unittest.jsonl")
+        negatives = [r for r in dataset.records if r.events == ()]
+        left_out = [r for r in dataset.records if r.events is None]
+        assert len(negatives) > 10
+        assert len(left_out) == sum(dataset.skipped.values()) > 0
+        assert any(r.negation for r in dataset.records)
+
+    def test_re3d_spans_align_with_text(self) -> None:
+        """re3d spans keep actor-like types and index the text."""
+        dataset = read_dataset(DATA / "re3d_open.jsonl")
+        spans = [(r, s) for r in dataset.records for s in r.entities or ()]
+        assert {s.type for _, s in spans} == {"Person", "Organisation", "Nationality", "Location"}
+        assert all(0 <= s.start < s.end <= len(r.text) for r, s in spans)
+
+    def test_native_modality_and_negatives(self) -> None:
+        """The native format carries modality labels and empty-event negatives."""
+        dataset = read_dataset(DATA / "escwatch_sample.jsonl")
+        by_id = {r.id: r for r in dataset.records}
+        assert by_id["native-002"].events == (GoldEvent("MOBILIZE", ESC, "negated"),)
+        assert by_id["native-004"].events == ()
+        assert by_id["native-001"].published_at == "2024-03-04T09:00:00Z"
+
+    def test_bad_line_names_file_and_line(self, tmp_path: Path) -> None:
+        """A malformed record raises ConfigError naming the file and line."""
+        path = tmp_path / "bad.jsonl"
+        path.write_text('{"id": "a", "text": "x", "labels": {"events": []}}\n\n[1, 2]\n')
+        with pytest.raises(ConfigError, match=r"bad\.jsonl:3"):
+            read_dataset(path)
+
+    def test_unknown_labels(self) -> None:
+        """Labels of no known shape are refused."""
+        with pytest.raises(ConfigError, match="no known format"):
+            detect_format({"text": "x", "labels": {"sentiment": 1}})
+
+
+def _fake_core(predictions: dict[str, Prediction]) -> System:
+    """A stand-in for the core that answers from a table keyed by text."""
+    return System(
+        "escwatch",
+        lambda text, _published: predictions.get(text, Prediction((), ())),
+        signals=True,
+        actors=True,
+        modality=True,
+    )
+
+
+SAMPLE_TEXTS = [r.text for r in read_dataset(DATA / "escwatch_sample.jsonl").records]
+
+
+class TestEvaluateDataset:
+    def test_system_without_actors_skips_span_data(self) -> None:
+        """A signal-only system gives no report for a spans-only dataset."""
+        dataset = Dataset("x", "re3d", (Record("r", "t", entities=(GoldSpan(0, 1, "Person"),)),))
+        keyword = evaluation._keyword_system()
+        assert evaluate_dataset(dataset, keyword) is None
+
+
+class TestMain:
+    def test_writes_valid_json_report(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """main() on the native sample prints tables and writes the JSON report it describes."""
+        perfect = {
+            SAMPLE_TEXTS[0]: Prediction((sig("FIGHT", ESC, 9, 16, "asserted"),), ()),
+            SAMPLE_TEXTS[1]: Prediction((sig("MOBILIZE", ESC, 50, 56, "negated"),), ()),
+            SAMPLE_TEXTS[2]: Prediction(
+                (sig("AGREE", DE, 11, 17, "asserted"),),
+                (PredSpan(48, 54, frozenset({"Location"})),),
+            ),
+            SAMPLE_TEXTS[4]: Prediction(
+                (sig("CONSULT", DE, 33, 36, "asserted"),),
+                (
+                    PredSpan(0, 6, frozenset({"Nationality"})),
+                    PredSpan(17, 32, frozenset({"Person"})),
+                    PredSpan(48, 59, frozenset({"Person"})),
+                    PredSpan(63, 69, frozenset({"Location"})),
+                ),
+            ),
+        }
+        monkeypatch.setattr(evaluation, "_escwatch_system", lambda: _fake_core(perfect))
+        out_path = tmp_path / "report.json"
+        out = io.StringIO()
+        rc = main([str(DATA / "escwatch_sample.jsonl"), "--json", str(out_path)], out=out)
+        assert rc == 0
+        text = out.getvalue()
+        assert "polarity macro-F1" in text
+        assert "articles/s" in text
+        report = orjson.loads(out_path.read_bytes())
+        assert report["schema"] == "escwatch.eval.v1"
+        (entry,) = report["inputs"]
+        assert entry["format"] == "escwatch"
+        core = entry["systems"]["escwatch"]
+        assert core["events"]["polarity_macro_f1"] == 1.0
+        assert core["modality"] == {"accuracy": 1.0, "correct": 4, "records": 4}
+        # The place predictions are spurious for Per+Org+Nat and right in the variant.
+        assert core["spans"]["exact"]["all"]["gold_found"] == 3
+        assert core["spans"]["exact"]["all"]["pred_correct"] == 3
+        assert core["spans"]["exact"]["all"]["pred_total"] == 5
+        assert core["spans"]["exact"]["all+Location"]["f1"] == 1.0
+        assert "keyword" in entry["systems"]
+        assert "modality" not in entry["systems"]["keyword"]
+
+    def test_no_baselines(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        """--no-baselines scores the core alone."""
+        monkeypatch.setattr(evaluation, "_escwatch_system", lambda: _fake_core({}))
+        out_path = tmp_path / "r.json"
+        rc = main(
+            [str(DATA / "escwatch_sample.jsonl"), "--no-baselines", "--json", str(out_path)],
+            out=io.StringIO(),
+        )
+        assert rc == 0
+        systems = orjson.loads(out_path.read_bytes())["inputs"][0]["systems"]
+        assert set(systems) == {"escwatch"}
+
+    def test_missing_core_is_reported(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """When the core cannot run, baselines still run and the exit code is 1."""
+        monkeypatch.setattr(evaluation, "_escwatch_system", lambda: "core missing: skipped")
+        out = io.StringIO()
+        assert main([str(DATA / "escwatch_sample.jsonl")], out=out) == 1
+        assert "core missing: skipped" in out.getvalue()
+        assert "keyword" in out.getvalue()
+
+    def test_unreadable_input(self, tmp_path: Path) -> None:
+        """A missing input file is a usage error (exit 2)."""
+        assert main([str(tmp_path / "missing.jsonl")], out=io.StringIO()) == 2
+
+    def test_bad_option(self) -> None:
+        """An unknown --format value is a usage error (exit 2)."""
+        assert main(["x.jsonl", "--format", "csv"], out=io.StringIO()) == 2
+
+    def test_real_core_when_available(self, tmp_path: Path) -> None:
+        """With the real core importable, all four dev formats evaluate end to end."""
+        if isinstance(evaluation._escwatch_system(), str):
+            pytest.skip("analysis core not importable yet")
+        out_path = tmp_path / "all.json"
+        paths = [str(DATA / n) for n in ("plover_gsr.jsonl", "re3d_open.jsonl")]
+        rc = main([*paths, "--json", str(out_path)], out=io.StringIO())
+        report = orjson.loads(out_path.read_bytes())
+        assert rc == 0
+        assert {e["format"] for e in report["inputs"]} == {"plover", "re3d"}
+        assert "events" in report["inputs"][0]["systems"]["escwatch"]
+        assert "spans" in report["inputs"][1]["systems"]["escwatch"]
+
+
+class TestSpacyOption:
+    def test_required_but_unavailable(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """--spacy with a model that cannot load prints the skip line and exits 1."""
+        monkeypatch.setattr(evaluation, "_escwatch_system", lambda: _fake_core({}))
+        out = io.StringIO()
+        argv = [str(DATA / "escwatch_sample.jsonl"), "--spacy", "--spacy-model", "no_such_xyz"]
+        assert main(argv, out=out) == 1
+        assert "skipped" in out.getvalue()
+
+    def test_optional_and_unavailable(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """Without --spacy an unavailable peer is reported but does not fail the run."""
+        monkeypatch.setattr(evaluation, "_escwatch_system", lambda: _fake_core({}))
+        out = io.StringIO()
+        argv = [str(DATA / "escwatch_sample.jsonl"), "--spacy-model", "no_such_xyz"]
+        assert main(argv, out=out) == 0
+        assert "skipped" in out.getvalue()

@@ -1,0 +1,90 @@
+"""Modality cues and their scope."""
+
+from __future__ import annotations
+
+import pytest
+
+from streams.core.lexicon import Lexicon, lower_keep_length
+from streams.core.modality import assess_modality, clause_start
+
+ROWS = [
+    {"id": "neg.restraint", "modality": "negated", "flip": True, "cues": ["<avoid>"]},
+    {"id": "neg.not", "modality": "negated", "window": 4, "cues": ["not", "never"]},
+    {"id": "cond.if", "modality": "conditional", "scope": "sentence", "window": 10,
+     "cues": ["if", "unless", "provided that"]},
+    {"id": "hyp.modal", "modality": "hypothetical", "window": 6,
+     "cues": ["may", "might", "could", "<consider>"]},
+    {"id": "fut.will", "modality": "future", "window": 5, "intent": True,
+     "cues": ["will", "<be> set to", "next week"]},
+]
+LEXICON = Lexicon.from_rows([], ROWS)
+
+
+def modality_of(text: str, trigger: str) -> tuple[str, str | None]:
+    """Return the modality and cue of ``trigger`` in one-sentence ``text``."""
+    start = text.index(trigger)
+    result = assess_modality(LEXICON, text, lower_keep_length(text), (0, len(text)),
+                             (start, start + len(trigger)))
+    return result.modality, result.cue
+
+
+class TestScope:
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("Rebels shelled the city.", ("asserted", None)),
+            ("Rebels might shell the city.", ("hypothetical", "might")),
+            ("The cabinet is considering sanctions.", ("hypothetical", "considering")),
+            ("The army is set to invade.", ("future", "is set to")),
+            ("Ministers will meet.", ("future", "will")),
+            ("If talks fail, rebels will shell the city.", ("conditional", "If")),
+            ("Rebels will shell the city unless talks resume.", ("conditional", "unless")),
+            ("Aid flows provided that the road stays open.", ("conditional", "provided that")),
+            ("Rebels did not shell the city.", ("negated", "not")),
+            ("Rebels have never shelled the city.", ("negated", "never")),
+        ],
+    )
+    def test_cue_sets_modality(self, text: str, expected: tuple[str, str | None]) -> None:
+        """A cue that precedes its trigger in the clause sets the modality."""
+        trigger = next(w for w in ("shell", "sanctions", "invade", "meet", "flows")
+                       if w in text)
+        assert modality_of(text, trigger) == expected
+
+    def test_negation_after_trigger_does_not_count(self) -> None:
+        """A negation after the trigger (in an if-clause) does not negate it."""
+        text = "Allies may deploy troops if guarantees are not provided."
+        assert modality_of(text, "deploy") == ("conditional", "if")
+
+    def test_cue_beyond_clause_boundary_does_not_count(self) -> None:
+        """A modal in an earlier clause does not reach the trigger."""
+        assert modality_of("Some may doubt it, but rebels shelled the city.", "shelled") == (
+            "asserted", None)
+
+    def test_cue_too_far_does_not_count(self) -> None:
+        """A negation many words before the trigger is out of scope."""
+        text = "Not a single one of the many tired and hungry rebels shelled the city."
+        assert modality_of(text, "shelled")[0] == "asserted"
+
+    def test_negation_outranks_future(self) -> None:
+        """Where negation and future both govern, the statement is negated."""
+        assert modality_of("Rebels will not shell the city.", "shell")[0] == "negated"
+
+    def test_restraint_cue_flips(self) -> None:
+        """A restraint cue marks the result for flipping."""
+        text = "They avoid provoking the neighbour."
+        start = text.index("provoking")
+        result = assess_modality(LEXICON, text, text.lower(), (0, len(text)), (start, start + 9))
+        assert result.flip
+        assert result.modality == "negated"
+
+    def test_future_cue_states_intent(self) -> None:
+        """A future cue marked as intent says so."""
+        text = "Rebels will shell the city."
+        start = text.index("shell")
+        result = assess_modality(LEXICON, text, text.lower(), (0, len(text)), (start, start + 5))
+        assert result.intent
+
+    def test_clause_start_after_comma(self) -> None:
+        """A clause starts after the last boundary before the offset."""
+        text = "If it rains, we stay."
+        assert text[clause_start(text, 0, text.index("stay")):].strip() == "we stay."

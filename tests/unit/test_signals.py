@@ -1,0 +1,259 @@
+"""Signal detection: patterns, senses, roles, reported speech, offsets."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from streams.core.knowledge import KnowledgeBase
+from streams.core.model import Actor, Signal
+from streams.core.signals import Match, SignalDetector, resolve_overlaps
+from streams.core.text import Sentences
+
+MODALITY_ROWS: list[dict[str, Any]] = [
+    {"id": "flip.reject", "kind": "flip", "polarity": "escalation", "type": "REJECT",
+     "severity": -4.0},
+    {"id": "flip.concede", "kind": "flip", "polarity": "de-escalation", "type": "CONCEDE",
+     "severity": 2.0},
+    {"id": "neg.restraint", "modality": "negated", "flip": True, "window": 5,
+     "cues": ["<avoid>", "<refrain> from", "not to"]},
+    {"id": "neg.not", "modality": "negated", "window": 4, "cues": ["not", "never", "didn't"]},
+    {"id": "cond.if", "modality": "conditional", "scope": "sentence", "window": 14,
+     "cues": ["if", "unless"]},
+    {"id": "hyp.modal", "modality": "hypothetical", "window": 6,
+     "cues": ["may", "might", "could", "<be> willing to"]},
+    {"id": "fut.will", "modality": "future", "window": 5, "cues": ["will", "<plan> to"]},
+    {"id": "speech.say", "kind": "speech", "cues": ["<say>", "<warn>"]},
+    {"id": "speech.according", "kind": "speech", "speaker_after": True,
+     "cues": ["according to"]},
+]
+SIGNAL_ROWS: list[dict[str, Any]] = [
+    {"id": "mobilize.deploy", "type": "MOBILIZE", "polarity": "escalation", "mode": "troops",
+     "severity": -6.5,
+     "patterns": ["<deploy>|<send> ...4 <troop>|<force>|<soldier>", "<troop> <deployment>"]},
+    {"id": "assault.attack", "type": "ASSAULT", "polarity": "escalation", "mode": "military",
+     "severity": -9.0, "patterns": ["<attack>", "<strike>"],
+     "not_in_sentence": ["football", "match", "striker"], "not_near": ["deal"], "window": 2},
+    {"id": "agree.deal", "type": "AGREE", "polarity": "de-escalation", "severity": 6.5,
+     "patterns": ["<strike>|<sign> ...3 <deal>|<agreement>", "<ceasefire>"]},
+    {"id": "consult.talks", "type": "CONSULT", "polarity": "de-escalation", "severity": 2.5,
+     "patterns": ["<meet> with", "<talks>"]},
+    {"id": "threaten.provoke", "type": "THREATEN", "polarity": "escalation", "severity": -3.0,
+     "patterns": ["<provoke>", "<escalate> ...2 <tension>"]},
+    {"id": "fight.fire", "type": "FIGHT", "polarity": "escalation", "severity": -10.0,
+     "patterns": ["<open> fire", "<fire> ...2 <missile>|<rocket>"]},
+]
+
+
+def make_kb(signals: Sequence[dict[str, Any]] = SIGNAL_ROWS) -> KnowledgeBase:
+    """Build a small knowledge base with the test lexicon."""
+    return KnowledgeBase.from_rows(countries=[], organisations=[], persons=[], titles=[],
+                                   signals=signals, modality=MODALITY_ROWS)
+
+
+DETECTOR = SignalDetector(make_kb())
+
+
+def actor(text: str, name: str, ident: str, whole: str, kind: str = "country",
+          nth: int = 0) -> Actor:
+    """Build an actor mention of ``name`` at its ``nth`` occurrence in ``whole``."""
+    start = -1
+    for _ in range(nth + 1):
+        start = whole.index(name, start + 1)
+    return Actor(id=ident, name=text, type=kind, text=name, start=start, end=start + len(name))
+
+
+def detect(text: str, actors: tuple[Actor, ...] = ()) -> tuple[Signal, ...]:
+    """Run the test detector over ``text``."""
+    return DETECTOR.detect(text, Sentences.of(text), actors, None)
+
+
+class TestPatterns:
+    def test_inflections_match(self) -> None:
+        """Every inflection of a lemma fires the rule."""
+        for verb in ("deploy", "deploys", "deployed", "deploying"):
+            sigs = detect(f"The country {verb} troops.")
+            assert [s.type for s in sigs] == ["MOBILIZE"], verb
+
+    def test_irregular_form_matches(self) -> None:
+        """Irregular past forms ("sent") come from the lemma."""
+        assert detect("They sent more soldiers.")[0].type == "MOBILIZE"
+
+    def test_gap_pattern_spans_the_words_between(self) -> None:
+        """A gap pattern matches across a few words and quotes them all."""
+        sig = detect("States may opt to deploy their own forces.")[0]
+        assert sig.trigger == "deploy their own forces"
+
+    def test_gap_is_bounded(self) -> None:
+        """Words too far apart do not make a match."""
+        assert detect("They deploy software updates to many servers and forces.") == ()
+
+    def test_two_noun_pattern(self) -> None:
+        """A noun compound ("troop deployment") is a trigger."""
+        assert detect("A troop deployment began.")[0].trigger == "troop deployment"
+
+    def test_whole_words_only(self) -> None:
+        """A trigger inside a longer word does not fire."""
+        assert detect("The counterattacks? No: retalks and ceasefires-ish.")[0].trigger == (
+            "ceasefires")
+
+    def test_empty_text(self) -> None:
+        """Empty text gives no signals."""
+        assert detect("") == ()
+
+
+class TestSenses:
+    def test_deploy_software_is_not_mobilize(self) -> None:
+        """Deploying software is not a troop movement."""
+        assert detect("The firm deployed new software to its servers.") == ()
+
+    def test_football_attack_is_ignored(self) -> None:
+        """An attack in a football report is not an assault."""
+        text = "The striker led a late attack but the match ended goalless."
+        assert detect(text) == ()
+
+    def test_strike_a_deal_is_agree(self) -> None:
+        """"Strike a deal" is an agreement, not an assault."""
+        assert [s.type for s in detect("The two sides struck a deal on Friday.")] == ["AGREE"]
+
+    def test_overlaps_resolve_leftmost_longest(self) -> None:
+        """Of overlapping matches the leftmost, then the longest, survives."""
+        kept = resolve_overlaps([Match(0, 6, 1, 1), Match(0, 13, 2, 3), Match(8, 12, 0, 1)])
+        assert kept == [Match(0, 13, 2, 3)]
+
+
+class TestModality:
+    @pytest.mark.parametrize(
+        ("text", "modality"),
+        [
+            ("The army attacked the town.", "asserted"),
+            ("The army may attack the town.", "hypothetical"),
+            ("Officials said the army could attack soon.", "hypothetical"),
+            ("The army will attack the town.", "future"),
+            ("The army plans to attack the town.", "future"),
+            ("The army will attack if the talks fail.", "conditional"),
+            ("Unless the siege ends, the army may attack.", "conditional"),
+            ("The army did not attack the town.", "negated"),
+            ("The army has never attacked the town.", "negated"),
+        ],
+    )
+    def test_modality_of_attack(self, text: str, modality: str) -> None:
+        """The cue that governs the trigger sets its modality."""
+        sig = next(s for s in detect(text) if s.type == "ASSAULT")
+        assert sig.modality == modality
+
+    def test_negation_in_if_clause_does_not_negate_main_clause(self) -> None:
+        """"not" inside a trailing if-clause leaves the main trigger un-negated."""
+        text = "Allies may be willing to deploy troops if guarantees are not provided."
+        sig = detect(text)[0]
+        assert (sig.type, sig.modality, sig.cue) == ("MOBILIZE", "conditional", "if")
+        assert sig.severity == pytest.approx(sig.base_severity * 0.5)
+
+    def test_negation_across_clause_boundary_is_ignored(self) -> None:
+        """A negation in an earlier clause does not reach a later trigger."""
+        sig = detect("Talks did not resume, but the army attacked at dawn.")[-1]
+        assert (sig.type, sig.modality) == ("ASSAULT", "asserted")
+
+    def test_negated_escalation_weighs_nothing(self) -> None:
+        """A plain negated escalation keeps its type but has zero severity."""
+        sig = detect("The army did not attack the town.")[0]
+        assert sig.severity == 0.0
+        assert sig.polarity == "escalation"
+
+    def test_avoid_provoking_is_deescalation(self) -> None:
+        """Restraint from escalating ("avoid provoking") is a de-escalation."""
+        sigs = detect("The government has been careful to avoid provoking its neighbour.")
+        assert [(s.type, s.polarity) for s in sigs] == [("CONCEDE", "de-escalation")]
+        assert sigs[0].severity > 0
+
+    def test_refrain_from_escalating_tension(self) -> None:
+        """"refrain from escalating tensions" yields no escalation."""
+        sigs = detect("Both sides pledged to refrain from escalating tensions.")
+        assert all(s.polarity == "de-escalation" for s in sigs)
+        assert sigs
+
+    def test_negated_cooperation_is_rejection(self) -> None:
+        """Refusing to meet is a rejection, an escalation."""
+        sig = detect("The minister did not meet with the envoy.")[0]
+        assert (sig.type, sig.polarity, sig.modality) == ("REJECT", "escalation", "asserted")
+
+
+class TestRoles:
+    def test_source_before_target_after_preposition(self) -> None:
+        """The nearest actor before is the source; "to X" after is the target."""
+        text = "Allies may deploy troops to Ukraine soon."
+        acts = (actor("NATO", "Allies", "NATO", text, "organisation"),
+                actor("Ukraine", "Ukraine", "UKR", text))
+        sig = detect(text, acts)[0]
+        assert (sig.source, sig.target) == ("NATO", "UKR")
+
+    def test_demonym_is_source(self) -> None:
+        """A demonym before the trigger ("Russian troops") names the source."""
+        text = "Russian forces attacked Kharkiv overnight."
+        acts = (actor("Russia", "Russian", "RUS", text), actor("Kharkiv", "Kharkiv", "UKR", text))
+        sig = detect(text, acts)[0]
+        assert (sig.source, sig.target) == ("RUS", "UKR")
+
+    def test_passive_agent_is_source(self) -> None:
+        """In the passive, the actor after "by" is the source."""
+        text = "Kyiv was attacked by Russia on Monday."
+        acts = (actor("Ukraine", "Kyiv", "UKR", text), actor("Russia", "Russia", "RUS", text))
+        sig = detect(text, acts)[0]
+        assert (sig.source, sig.target) == ("RUS", "UKR")
+
+
+class TestReportedSpeech:
+    def test_trailing_attribution_names_speaker(self) -> None:
+        """"..., X has warned." makes X the speaker, not the source."""
+        text = ("NATO countries may be willing to deploy troops to Ukraine if guarantees are "
+                "not provided, former NATO chief Anders Rasmussen has warned.")
+        acts = (
+            actor("NATO", "NATO", "NATO", text, "organisation"),
+            actor("Ukraine", "Ukraine", "UKR", text),
+            actor("NATO", "NATO", "NATO", text, "organisation", nth=1),
+            actor("Anders Fogh Rasmussen", "Anders Rasmussen", "rasmussen", text, "person"),
+        )
+        sig = detect(text, acts)[0]
+        assert (sig.type, sig.mode, sig.modality) == ("MOBILIZE", "troops", "conditional")
+        assert (sig.source, sig.target, sig.speaker) == ("NATO", "UKR", "rasmussen")
+
+    def test_according_to(self) -> None:
+        """"according to X" names the speaker."""
+        text = "Rebels attacked the base, according to Ukraine."
+        sig = detect(text, (actor("Ukraine", "Ukraine", "UKR", text),))[0]
+        assert sig.speaker == "UKR"
+
+    def test_speaker_before_said(self) -> None:
+        """"X said ..." names X as the speaker and, lacking another actor, the source."""
+        text = "Poland said it would send more soldiers."
+        sig = detect(text, (actor("Poland", "Poland", "POL", text),))[0]
+        assert (sig.speaker, sig.source) == ("POL", "POL")
+
+
+class TestOffsets:
+    def test_trigger_and_sentence_offsets(self) -> None:
+        """Trigger and sentence text equal the text at their offsets."""
+        text = "Calm day. Then İstanbul saw talks, and the army attacked."
+        for s in detect(text):
+            assert text[s.start:s.end] == s.trigger
+            assert text[s.sentence_start:s.sentence_end] == s.sentence
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.text(alphabet=st.characters(codec="utf-8"), max_size=200),
+           st.sampled_from(["attack", "deployed troops", "İ talks", "ceasefire"]))
+    def test_offsets_hold_on_arbitrary_unicode(self, noise: str, word: str) -> None:
+        """Offsets stay consistent on arbitrary Unicode around a trigger."""
+        text = f"{noise} {word} {noise}"
+        for s in detect(text):
+            assert text[s.start:s.end] == s.trigger
+            assert text[s.sentence_start:s.sentence_end] == s.sentence
+
+    def test_empty_lexicon_finds_nothing(self) -> None:
+        """A knowledge base without signal rows yields no signals."""
+        empty = SignalDetector(make_kb(signals=[]))
+        assert empty.detect("The army attacked.", Sentences.of("The army attacked."), (),
+                            None) == ()
