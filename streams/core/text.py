@@ -26,10 +26,13 @@ _ABBREVIATIONS = frozenset(
 
 # A boundary candidate: terminal punctuation, optional closing quotes or
 # brackets, then whitespace, or a blank line on its own.
-_BOUNDARY = re.compile(r"""[.!?]+["'\u201d\u2019)\]]*(?=\s)|\n[ \t]*\n""")
+# Possessive quantifiers: a long run of stops or blank lines must not make
+# the engine retry every suffix of the run (quadratic on hostile input).
+_BOUNDARY = re.compile(r"""(?<![.!?])[.!?]++["'\u201d\u2019)\]]*+(?=\s)|\n[ \t]*+\n""")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
-_TAG = re.compile(r"<[^<>]{0,2000}>")
-_SCRIPT = re.compile(r"<(script|style)\b[^<>]{0,2000}>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^<>]{0,2000}+>")
+_SCRIPT_OPEN = re.compile(r"<(script|style)\b", re.IGNORECASE)
+_NON_SPACE = re.compile(r"\S")
 
 
 def strip_markup(text: str) -> str:
@@ -41,9 +44,26 @@ def strip_markup(text: str) -> str:
     if "<" not in text and "&" not in text:
         return text
     if "<" in text:
-        text = _SCRIPT.sub(" ", text)
-        text = _TAG.sub(" ", text)
+        text = _TAG.sub(" ", _drop_scripts(text))
     return html.unescape(text)
+
+
+def _drop_scripts(text: str) -> str:
+    # A scan with str.find instead of a lazy ``.*?`` regex: an unclosed
+    # <script> must cost one pass, not one pass per opening tag.
+    lower = text.lower()
+    parts: list[str] = []
+    pos = 0
+    while (match := _SCRIPT_OPEN.search(lower, pos)) is not None:
+        parts.append(text[pos:match.start()])
+        parts.append(" ")
+        close = lower.find("</" + match.group(1), match.end())
+        if close < 0:
+            return "".join(parts)
+        end = lower.find(">", close)
+        pos = len(text) if end < 0 else end + 1
+    parts.append(text[pos:])
+    return "".join(parts)
 
 
 def _is_abbreviation(text: str, dot_end: int) -> bool:
@@ -66,15 +86,16 @@ def split_sentences(text: str) -> tuple[tuple[int, int], ...]:
     spans: list[tuple[int, int]] = []
     start = 0
     n = len(text)
+    nxt = -1  # the first non-space at or after the last boundary, cached
     for match in _BOUNDARY.finditer(text):
         end = match.end()
         token = match.group()
         if token[0] == "." and len(token) == 1 and _is_abbreviation(text, match.start() + 1):
             continue
         # A lowercase word after the stop usually continues the sentence.
-        nxt = end
-        while nxt < n and text[nxt].isspace():
-            nxt += 1
+        if nxt < end:
+            found = _NON_SPACE.search(text, end)
+            nxt = found.start() if found else n
         if token[0] != "\n" and nxt < n and text[nxt].islower():
             continue
         _append(text, spans, start, end)
@@ -84,12 +105,13 @@ def split_sentences(text: str) -> tuple[tuple[int, int], ...]:
 
 
 def _append(text: str, spans: list[tuple[int, int]], start: int, end: int) -> None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
+    found = _NON_SPACE.search(text, start, end)
+    if found is None:
+        return
+    start = found.start()
+    while text[end - 1].isspace():
         end -= 1
-    if end > start:
-        spans.append((start, end))
+    spans.append((start, end))
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.agent
 @pytest.fixture
 async def agent_and_outputs(tmp_path: Path, analyzer: Any) -> AsyncIterator[Any]:
     """The app's agent in a test context, with each output topic's send recorded."""
-    settings = Settings(data_dir=tmp_path, web_port=0)
+    settings = Settings(data_dir=tmp_path, web_port=16066)
     app = create_app(settings, analyzer)
     app.finalize()
     app.conf.store = "memory://"
