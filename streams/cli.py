@@ -257,11 +257,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+DELEGATED = {"eval": "streams.evaluation", "replay": "streams.replay",
+             "backtest": "streams.backtest", "bench": "streams.bench"}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``escwatch`` console script."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args_list = list(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if args_list and args_list[0] in DELEGATED:
+        # These tools own their argument parsing (options may come first).
+        try:
+            module = __import__(DELEGATED[args_list[0]], fromlist=["main"])
+            return int(module.main(args_list[1:]))
+        except EscwatchError as exc:
+            print(f"escwatch {args_list[0]}: error: {exc}", file=sys.stderr)
+            return 2
+    parser = build_parser()
+    args = parser.parse_args(args_list)
     try:
         code: int = args.func(args)
     except EscwatchError as exc:
