@@ -1,0 +1,946 @@
+"""Actor extraction: persons, organisations, countries and governments.
+
+One Aho-Corasick pass over a diacritic-folded copy of the text finds every
+known surface form (names, aliases, demonyms, seats of government); one
+compiled regex finds title words and one finds runs of capitalised words.
+Persons and organisations that the knowledge base does not know are found
+from those runs and their context (a title before the name, an apposition
+after it, a speech verb, an organisation head noun such as "Ministry").
+
+Conventions, chosen once and applied everywhere:
+
+* A country name ("Germany") is a ``country`` mention. A demonym or country
+  followed by a word for the executive ("the German government", "Russia's
+  authorities") is one ``government`` mention spanning both words.
+* A demonym alone ("Ukrainian troops") is a ``country`` mention: the
+  nationality of whoever it qualifies.
+* A seat of government (a capital such as "Washington", or a seat such as
+  "the Kremlin") is a ``government`` mention (metonymy: "Beijing said"),
+  except directly after a preposition of place ("in Kyiv", "to Moscow"),
+  where it names the place and is a ``country`` mention.
+* A person mention spans the title words that introduce it ("NATO
+  Secretary-General Jens Stoltenberg"); the role, its body and the
+  country are taken from those words, from an apposition, and from the
+  knowledge base judged as of the article date.
+* A later surname ("Rasmussen") resolves to the earlier full name in the
+  same article, whether or not the person is in the knowledge base.
+* "the alliance" resolves to the most recently mentioned alliance.
+
+Offsets always index the original text: folding maps each character to
+exactly one character, so positions in the folded copy are positions in
+the original.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_left
+from dataclasses import dataclass, field
+
+import ahocorasick
+
+from streams.core.knowledge import Entity, KnowledgeBase, Role, Title
+from streams.core.model import Actor
+from streams.core.text import Sentences
+
+__all__ = ["ActorExtractor", "fold", "surname_key"]
+
+
+def _build_fold_table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for code in range(0xC0, 0x250):
+        char = chr(code)
+        base = unicodedata.normalize("NFD", char)[0]
+        if base != char and base.isascii() and base.isalpha():
+            table[code] = base
+    special = {
+        "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ı": "i", "ħ": "h",
+        "\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2010": "-", "\u2011": "-",
+        "\u00a0": " ", "\u201c": '"', "\u201d": '"',
+    }  # fmt: skip
+    for src, dst in special.items():
+        table[ord(src)] = dst
+    return table
+
+
+# One character in, one character out: offsets survive folding.
+_FOLD_TABLE = _build_fold_table()
+
+
+def fold(text: str) -> str:
+    """Fold Latin diacritics and typographic quotes, keeping the length.
+
+    Args:
+        text: Any text.
+
+    Returns:
+        The text with "é" as "e", "’" as "'" and so on; character ``i`` of
+        the result corresponds to character ``i`` of ``text``.
+    """
+    if text.isascii():
+        return text
+    return _NON_ASCII.sub(_fold_char, text)
+
+
+def _fold_char(match: re.Match[str]) -> str:
+    return _FOLD_TABLE.get(ord(match.group()), match.group())
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+_TRANSLIT_END = re.compile(r"(?:iy|yy|ii|yi|ij|y|i)$")
+
+
+def surname_key(name: str) -> str:
+    """Return a matching key for a surname, tolerant of transliteration.
+
+    "Zelenskiy", "Zelensky", "Zelenskyy" and "Zelenskyi" share one key:
+    diacritics fold, case folds, and the Slavic -iy/-yy/-y/-i endings merge.
+    """
+    key = fold(name).lower().replace("'", "").replace("-", "")
+    if len(key) > 4:
+        key = _TRANSLIT_END.sub("y", key)
+    return key
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", fold(text).lower()).strip("-") or "unknown"
+
+
+# Match kinds in the gazetteer.
+_NAME, _DEMONYM, _SEAT, _TITLE = "name", "demonym", "seat", "title"
+
+# Patterns that open with whitespace carry (?<!\s) so that a search over a
+# long run of blanks tries only the run's first position (linear, not
+# quadratic); anchored matches start after a word, where it always holds.
+# Words for the executive after a demonym or country name.
+_GOV_AFTER = re.compile(
+    r"(?:'s)?(?<!\s)\s+(?:[Gg]overnment|[Aa]dministration|[Aa]uthorities|regime|[Cc]abinet|leadership)\b"
+)
+_GOV_BEFORE = re.compile(
+    r"\b(?:[Tt]he\s+)?([Gg]overnment|[Aa]uthorities|regime)\s+(?:of|in)\s+(?:the\s+)?$"
+)
+_PLACE_PREP = re.compile(
+    r"\b(?:in|at|to|from|near|into|outside|around|across|towards?|via|through|inside|within"
+    r"|over|visit(?:ed|ing|s)?|capital)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_FORMER = re.compile(r"\b(?:former|ex-|then-|erstwhile|onetime|one-time)\s*$", re.IGNORECASE)
+
+_PARTICLES = "al|el|bin|ibn|van|von|de|da|der|den|du|dos|di|abu|le|la|ul|ben|bint|ter"
+_TOKEN = rf"(?:(?:{_PARTICLES})[-\s])?(?:[A-Z]\.|[A-Z][A-Za-z]*(?:-[A-Za-z]+|'(?!s\b)[A-Za-z]+)*)"
+_TOKEN_RE = re.compile(_TOKEN)
+_CHUNK_RE = re.compile(rf"(?<![\w'-]){_TOKEN}(?:[ ]+{_TOKEN})*(?![\w])")
+# Bounded, for anchored look-ahead: a name after "of" has a few words.
+_SHORT_CHUNK_RE = re.compile(rf"{_TOKEN}(?:[ ]+{_TOKEN}){{0,5}}(?![\w])")
+
+# Capitalised words that open sentences or headlines but never start a name.
+# Capitalised words that open sentences but never belong to a name.
+_FUNCTION_WORDS = """
+    The A An In On At To For From Of By With As And But Or If When While After Before Since
+    During This That These Those It Its He She They We I You His Her Their Our My Your Mr Mrs Ms
+    Dr There Here What Who Why How Where Which Yes No Not Notably However Meanwhile Also Still
+    Yet Despite Although Though Because Under Over Into Amid Among Between Last Next Monday
+    Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July
+    August September October November December Former Both Each Every All Some Many Several Such
+    Then Now Today Yesterday Tomorrow Earlier Later Following According Further Mrs. Mr. Ms. Dr.
+    Jan. Feb. Mar. Apr. Jun. Jul. Aug. Sep. Sept. Oct. Nov. Dec. Please Thanks Thank Our Let
+    QUESTION ANSWER Question Answer Photo Video Read Watch Source Sources Update Updated
+"""
+_FUNCTION = frozenset(_FUNCTION_WORDS.split())
+# Capitalised words of organisation and place names that never start or
+# make up a person's name.
+_NAMEISH_WORDS = """
+    Foreign Defence Defense Security Interior Deputy Acting Senior Chief Top Western Eastern
+    Northern Southern North South East West Central Middle Islamic Christian Muslim Arab Jewish
+    Sunni Shia Shiite Kurdish Kurd Kurds Coalition Government Parliament Republic Kingdom State
+    States Union Army Navy Air Force Forces Ministry Council Summit Sea Ocean River Lake Mount
+    Gulf Strait Bay Island Islands Province Region District City Street Federal National
+    International Joint Combined Special Task Operation Operations Military Naval Regional
+    United Royal Democratic Popular People's Peoples Supreme High General Office Agency Human
+    Rights World Global Exercise Day Airport Base Camp Square Palace Hospital University
+"""
+_NAMEISH = frozenset(_NAMEISH_WORDS.split())
+_STOP = _FUNCTION | _NAMEISH
+
+_HONORIFIC = re.compile(
+    r"\b(?:Mr|Mrs|Ms|Dr|Sir|Dame|Lord|Lady|Sheikh|Gen|Lt|Col|Maj|Capt|Adm|Sen|Rep|Gov|Prof|Sgt"
+    r"|Spc|Pvt|Cpl|Cmdr|Cdr|Brig|Cmdre|Commodore|Sgt\. Maj|Pfc|Ens|Hon|HE|H\.E)\.?\s+$"
+)
+_SPEECH_AFTER = re.compile(
+    r"(?:,\s+who\b|,?(?<!\s)\s+(?:said|says|told|warned|added|stated|noted|stressed|argued|claimed"
+    r"|announced|insisted|urged|wrote|tweeted|declared|explained|replied|responded|asked"
+    r"|confirmed|denied|has|had|was|is|will|would|called|met|visited|accused|welcomed"
+    r"|condemned|praised|criticised|criticized|rejected|spoke|speaking|expressed|agreed"
+    r"|welcomes|condemns|calls|marks|comments|urges|warns|visits|meets|announces|praises"
+    r"|criticises|criticizes|rejects|tells|adds|insists|says|speaks|expresses|signs|signed"
+    r"|travelled|traveled|arrived|leads|led|ordered|orders|vowed|vows|pledged|pledges)\b)"
+)
+_SPEECH_BEFORE = re.compile(
+    r"\b(?:said|says|told|warned|according\s+to|by|with|met|and|called|urged)\s+$"
+)
+_SAID_BEFORE = re.compile(r"\b(?:said|says|asked|added)\s+$")
+_APPOSITION = re.compile(r",\s+(?:(?:the|a|an|who\s+is|who\s+was)\s+)?")
+_SEGMENT_END = re.compile(r"[,.;:()\"!?\n]|\s(?:and|said|says|who|which|has|have|had)\s")
+
+_ORG_HEAD_WORDS = """
+    Ministry Army Brigade Brigades Front Council Agency Party Movement Organization Organisation
+    Forces Guard Guards Corps Committee Union Command Group Battalion Regiment Division
+    Department Office Service Services Police Navy Institute Court Parliament Assembly Alliance
+    Coalition Commission Bank Authority Directorate Fund Federation Association League Network
+    Militia Militias Company Corporation Foundation Bureau Cabinet Senate Congress Secretariat
+    Tribunal Mission Unit Units Fleet Revolutionary Jihad
+"""
+_ORG_HEAD = frozenset(_ORG_HEAD_WORDS.split()) | {"Government"}
+# Heads that name one body on their own when capitalised ("the Coalition").
+_SINGLE_HEADS_WORDS = """
+    Coalition Alliance Ministry Department Council Commission Committee Parliament Army Navy
+    Agency Court Tribunal Cabinet Secretariat Junta Politburo
+"""
+_SINGLE_HEADS = frozenset(_SINGLE_HEADS_WORDS.split())
+_THE_BEFORE = re.compile(r"\b[Tt]he\s+$")
+_LOWER_AFTER = re.compile(r"(?<!\s)\s+[a-z]")
+_ORG_OF = re.compile(r"(?<!\s)\s+(?:of|for)\s+(?:the\s+)?")
+
+_ALLIANCE_COREF = re.compile(r"\b[Tt]he ((?:[Aa]lliance))\b")
+_FORMER_ANY = re.compile(r"\b(?:former|ex-|then-|erstwhile|onetime|one-time)\b", re.IGNORECASE)
+_TO_BODY = re.compile(r"\b(?:to|of|for|at)\s+(?:the\s+)?$")
+_CAP_BEFORE = re.compile(r"\b([A-Z][a-z]+)\s+$")
+_CAP_AFTER = re.compile(r"(?<!\s)\s+([A-Z][a-z]+)\b")
+_PRESS = frozenset({"Post", "Times", "Journal", "Examiner", "Herald", "Institute", "University"})
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    """A resolved gazetteer match in the folded text."""
+
+    start: int
+    end: int
+    entity: Entity
+    kind: str
+
+
+@dataclass(slots=True)
+class _Person:
+    """What is known about one person mention while it is being built."""
+
+    start: int
+    end: int
+    name_start: int
+    name_end: int
+    entity: Entity | None = None
+    role: str | None = None
+    role_org: str | None = None
+    former: bool = False
+    country: str | None = None
+    affiliation: str | None = None
+    source: str = "context"
+    ref_name: str | None = None
+
+
+class ActorExtractor:
+    """Compiled gazetteer and context rules, ready for any number of texts.
+
+    Build once per knowledge base; :meth:`extract` keeps no state between
+    calls and is safe to call from one thread at a time.
+    """
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        """Compile every surface form of ``kb`` into one automaton.
+
+        Args:
+            kb: The knowledge base whose countries, organisations, persons
+                and titles are matched.
+        """
+        self._kb = kb
+        self._by_id: dict[str, Entity] = {e.id: e for e in kb.entities}
+        self._automaton = ahocorasick.Automaton()
+        forms: dict[str, tuple[Entity | Title, str]] = {}
+
+        def add(surface: str, entity: Entity | Title, kind: str) -> None:
+            key = fold(surface).strip()
+            if len(key) < 2:
+                return
+            # The first registration wins: countries, then organisations,
+            # then persons, each name before its demonyms and seats.
+            if key not in forms or (forms[key][1] != _NAME and kind == _NAME):
+                forms[key] = (entity, kind)
+
+        ordered = sorted(
+            kb.entities, key=lambda e: {"country": 0, "organisation": 1}.get(e.type, 2)
+        )
+        for entity in ordered:
+            for surface in (entity.name, *entity.aliases):
+                add(surface, entity, _NAME)
+                if entity.type == "person":
+                    for variant in _transliterations(surface):
+                        add(variant, entity, _NAME)
+            for surface in entity.demonyms:
+                add(surface, entity, _DEMONYM)
+            for surface in entity.seats:
+                add(surface, entity, _SEAT)
+        # Titles ride in the same automaton: one pass finds both.
+        for title in kb.titles:
+            if fold(title.text) not in forms:
+                add(title.text, title, _TITLE)
+        for key, value in forms.items():
+            self._automaton.add_word(key, (len(key), value[0], value[1]))
+        if forms:
+            self._automaton.make_automaton()
+        self._has_forms = bool(forms)
+
+        # Who held which title for which body, for "the Ukrainian President".
+        self._holders: dict[tuple[str, str], list[tuple[Entity, Role]]] = {}
+        for entity in kb.entities:
+            for role in entity.roles if entity.type == "person" else ():
+                slot = (role.title.lower(), role.org)
+                self._holders.setdefault(slot, []).append((entity, role))
+        # Persons by surname key, for transliterated and bare-surname mentions.
+        self._surnames: dict[str, list[Entity]] = {}
+        self._fullnames: dict[str, Entity] = {}
+        for entity in kb.entities:
+            if entity.type != "person":
+                continue
+            for surface in (entity.name, *entity.aliases):
+                parts = surface.split()
+                self._fullnames.setdefault(" ".join(surname_key(p) for p in parts), entity)
+            last = entity.name.split()[-1]
+            bucket = self._surnames.setdefault(surname_key(last), [])
+            if entity not in bucket:
+                bucket.append(entity)
+
+    # -- public -----------------------------------------------------------
+
+    def extract(self, text: str, sentences: Sentences, as_of: str | None) -> tuple[Actor, ...]:
+        """Return the actor mentions of ``text`` in text order.
+
+        Args:
+            text: The article text (markup already stripped).
+            sentences: Its sentence spans. Sentence starts are recomputed
+                from the text itself, so the argument only documents the
+                contract shared with the signal detector.
+            as_of: The article date ``YYYY-MM-DD``, or None; roles from the
+                knowledge base are judged as of this day.
+
+        Returns:
+            Non-overlapping mentions whose ``text`` equals
+            ``text[start:end]``.
+        """
+        del sentences  # capitals at sentence starts are told apart locally
+        if not text:
+            return ()
+        ctx = _Context(text, fold(text), as_of)
+        ctx.hits, ctx.titles = self._gazetteer(ctx.folded)
+        for hit in ctx.hits:
+            ctx.hit_at[hit.start] = hit
+            ctx.hit_end[hit.end] = hit
+            ctx.covered.add(hit.start, hit.end)
+        for tstart, tend, title in ctx.titles:
+            ctx.title_end[tend] = (tstart, title)
+            ctx.title_cov.add(tstart, tend)
+        ctx.title_starts = [t[0] for t in ctx.titles]
+
+        headlines = _headlines(ctx.folded)
+        for chunk in _CHUNK_RE.finditer(ctx.folded):
+            if ctx.covered.covers(chunk.start(), chunk.end()) or headlines.overlaps(
+                chunk.start(), chunk.end()
+            ):
+                # Title Case headlines capitalise every word: no context rules.
+                continue
+            run: list[tuple[int, int]] = []
+            base = chunk.start()
+            for m in _TOKEN_RE.finditer(chunk.group()):
+                tok = (m.start() + base, m.end() + base)
+                word = m.group()
+                if (
+                    not ctx.covered.overlaps(*tok)
+                    and not ctx.title_cov.overlaps(*tok)
+                    and word not in _FUNCTION
+                ):
+                    run.append(tok)
+                elif run:
+                    self._classify_run(ctx, run)
+                    run = []
+            if run:
+                self._classify_run(ctx, run)
+
+        # Persons the gazetteer knew by name.
+        for hit in ctx.hits:
+            if hit.entity.type == "person":
+                person = _Person(hit.start, hit.end, hit.start, hit.end, entity=hit.entity)
+                person.source = "kb"
+                self._prefix(ctx, person)
+                ctx.persons.append(person)
+        # Appositions first, so that coreferent surnames inherit the roles.
+        for person in ctx.persons:
+            if person.role is None or person.role_org is None:
+                self._apposition(ctx, person)
+        seen = len(ctx.persons)
+        self._resolve_singles(ctx)
+        self._role_mentions(ctx)
+        for person in ctx.persons[seen:]:
+            if person.source != "coref" and (person.role is None or person.role_org is None):
+                self._apposition(ctx, person)
+
+        actors = [self._person_actor(ctx, person) for person in ctx.persons]
+        actors.extend(ctx.orgs)
+        occupied = _Coverage(len(text))
+        for actor in actors:
+            occupied.add(actor.start, actor.end)
+        for hit in ctx.hits:
+            if hit.entity.type == "person" or occupied.overlaps(hit.start, hit.end):
+                continue
+            actors.append(self._hit_actor(ctx, hit))
+        actors.extend(self._alliance_coref(ctx, actors))
+        return _resolve_overlaps(actors, len(text))
+
+    def _resolve_singles(self, ctx: _Context) -> None:
+        """Resolve one-word names: surname coreference, then a unique KB
+        person holding a role, then a titled unknown ("President Biden")."""
+        by_key: dict[str, _Person] = {}
+        for person in sorted(ctx.persons, key=lambda p: p.start):
+            words = ctx.folded[person.name_start : person.name_end].split()
+            if len(words) >= 2:
+                by_key.setdefault(surname_key(words[-1]), person)
+            if person.entity is not None:
+                by_key.setdefault(surname_key(person.entity.name.split()[-1]), person)
+        for start, end in ctx.singles:
+            key = surname_key(ctx.folded[start:end])
+            person = _Person(start, end, start, end)
+            antecedent = by_key.get(key)
+            if antecedent is not None:
+                person.entity, person.source = antecedent.entity, "coref"
+                person.ref_name = ctx.text[antecedent.name_start : antecedent.name_end]
+                person.role, person.role_org = antecedent.role, antecedent.role_org
+                person.former, person.country = antecedent.former, antecedent.country
+                person.affiliation = antecedent.affiliation
+                ctx.persons.append(person)
+                continue
+            self._prefix(ctx, person)
+            # A bare surname is a KB person only behind a title that person
+            # holds on the date ("President Putin"): "Mr Smith" stays unknown.
+            title = (person.role or "").lower()
+            current = [
+                c
+                for c in self._surnames.get(key, [])
+                if title and any(_same_title(title, r.title) for r in c.roles_on(ctx.as_of))
+            ]
+            if len(current) == 1:
+                person.entity, person.source = current[0], "kb"
+                ctx.persons.append(person)
+            elif (
+                person.role is not None
+                or _HONORIFIC.search(ctx.folded, max(0, start - 12), start)
+                or _SAID_BEFORE.search(ctx.folded, max(0, start - 8), start)
+            ):
+                ctx.persons.append(person)
+
+    def _role_mentions(self, ctx: _Context) -> None:
+        """Turn "the Ukrainian President" with no name after it into a
+        person mention tied to the country (the KB holder when known)."""
+        taken = _Coverage(len(ctx.text))
+        for person in ctx.persons:
+            taken.add(person.start, person.end)
+        for tend, (tstart, title) in ctx.title_end.items():
+            # Titles in a prefix or apposition describe that person already.
+            if tstart in ctx.used_titles or taken.overlaps(tstart, tend) or title.rank < 0.7:
+                continue
+            qpos = _skip_back(ctx.folded, tstart)
+            if ctx.folded[qpos - 2 : qpos] == "'s":
+                qpos -= 2
+            qual = ctx.hit_end.get(qpos)
+            nxt = (
+                _TOKEN_RE.match(ctx.folded, tend + 1)
+                if ctx.folded[tend : tend + 1] == " "
+                else None
+            )
+            if nxt is not None and nxt.group().split()[0] not in _STOP:
+                continue
+            if qual is None or qual.entity.type == "person":
+                # "The Foreign Secretary said": a role without a body.
+                if (
+                    title.text[0].isupper()
+                    and title.rank >= 0.75
+                    and _THE_BEFORE.search(ctx.folded, max(0, tstart - 5), tstart)
+                ):
+                    person = _Person(tstart, tend, tstart, tend, role=title.canonical)
+                    person.ref_name = title.canonical
+                    ctx.persons.append(person)
+                continue
+            person = _Person(qual.start, tend, qual.start, tend, role=title.canonical)
+            person.role_org = qual.entity.id
+            person.country = (
+                qual.entity.id if qual.entity.type == "country" else qual.entity.country
+            )
+            person.former = bool(_FORMER.search(ctx.folded, max(0, qual.start - 14), qual.start))
+            holders = [
+                e
+                for e, role in self._holders.get((title.canonical.lower(), qual.entity.id), ())
+                if role.held_on(ctx.as_of)
+            ] if not person.former else []  # fmt: skip
+            if len(holders) == 1:
+                person.entity, person.source = holders[0], "kb"
+            else:
+                person.ref_name = f"{qual.entity.name} {title.canonical}"
+            ctx.persons.append(person)
+
+    # -- gazetteer ----------------------------------------------------------
+
+    def _gazetteer(self, folded: str) -> tuple[list[_Hit], list[tuple[int, int, Title]]]:
+        """Return the entity hits and the title hits, each non-overlapping
+        with the longest match winning."""
+        if not self._has_forms:
+            return [], []
+        found: list[_Hit] = []
+        titles: list[tuple[int, int, Title]] = []
+        n = len(folded)
+        for end_index, (length, value, kind) in self._automaton.iter(folded):
+            end = end_index + 1
+            start = end - length
+            if start > 0 and (folded[start - 1].isalnum() or folded[start - 1] in "-_"):
+                continue
+            if end < n and (folded[end].isalnum() or folded[end] == "_"):
+                continue
+            if isinstance(value, Title):
+                titles.append((start, end, value))
+            else:
+                found.append(_Hit(start, end, value, kind))
+        found.sort(key=lambda h: (h.start - h.end, h.start))
+        chosen: list[_Hit] = []
+        taken = _Coverage(n)
+        for hit in found:
+            if not taken.overlaps(hit.start, hit.end) and not _is_name_part(folded, hit):
+                chosen.append(hit)
+                taken.add(hit.start, hit.end)
+        chosen.sort(key=lambda h: h.start)
+        titles.sort(key=lambda t: (t[0] - t[1], t[0]))
+        kept: list[tuple[int, int, Title]] = []
+        taken = _Coverage(n)
+        for title in titles:
+            if not taken.overlaps(title[0], title[1]):
+                kept.append(title)
+                taken.add(title[0], title[1])
+        kept.sort(key=lambda t: t[0])
+        return chosen, kept
+
+    # -- runs of capitalised words -------------------------------------------
+
+    def _classify_run(self, ctx: _Context, run: list[tuple[int, int]]) -> None:
+        folded = ctx.folded
+        words = [folded[s:e] for s, e in run]
+        if any(w in _ORG_HEAD for w in words):
+            org = self._org_actor(ctx, run)
+            if org is not None:
+                ctx.orgs.append(org)
+            return
+        # Words of place and body names split the run; what is left between
+        # them may be a person's name.
+        part: list[tuple[int, int]] = []
+        for tok, word in zip([*run, (-1, -1)], [*words, ""], strict=True):
+            if tok[0] >= 0 and word not in _NAMEISH:
+                part.append(tok)
+                continue
+            if part:
+                self._classify_name(ctx, part)
+            part = []
+
+    def _classify_name(self, ctx: _Context, run: list[tuple[int, int]]) -> None:
+        folded = ctx.folded
+        start, end = run[0][0], run[-1][1]
+        if len(run) == 1:
+            ctx.singles.append((start, end))
+            return
+        person = _Person(start, end, start, end)
+        known = self._fullnames.get(" ".join(surname_key(folded[s:e]) for s, e in run))
+        if known is not None:
+            person.entity, person.source = known, "kb"
+        self._prefix(ctx, person)
+        if (
+            known is not None
+            or person.role is not None
+            or _HONORIFIC.search(folded, max(0, start - 12), start)
+            or _SPEECH_AFTER.match(folded, end)
+            or _SPEECH_BEFORE.search(folded, max(0, start - 16), start)
+            or self._apposition_title(ctx, end) is not None
+            or self._pre_apposition(ctx, start) is not None
+        ):
+            ctx.persons.append(person)
+
+    def _org_actor(self, ctx: _Context, run: list[tuple[int, int]]) -> Actor | None:
+        folded = ctx.folded
+        start, end = run[0][0], run[-1][1]
+        country: str | None = None
+        qualified = False
+        # Take in a qualifying demonym or country ("Iraqi Army").
+        prev = ctx.hit_end.get(_skip_back(folded, start))
+        if prev is not None and prev.entity.type == "country" and prev.kind != _SEAT:
+            start, country, qualified = prev.start, prev.entity.id, True
+            # And a capitalised word before it ("Free Syrian Army").
+            word = _CAP_BEFORE.search(folded, max(0, start - 30), start)
+            if word is not None and word.group(1) not in _STOP:
+                start = word.start(1)
+        tail = _ORG_OF.match(folded, end)
+        if tail is not None:
+            nxt = _SHORT_CHUNK_RE.match(folded, tail.end())
+            if nxt is not None and nxt.group().split()[0] not in _SMALL_CAPS:
+                end, qualified = nxt.end(), True
+                inner = ctx.hit_at.get(tail.end())
+                if inner is not None and inner.entity.type == "country":
+                    country = country or inner.entity.id
+        head = folded[run[-1][0] : run[-1][1]]
+        if head == "Government" and country is not None:
+            # "the Federal Government of Iraq" is that country's government.
+            entity = self._by_id[country]
+            return Actor(
+                id=country, name=entity.name, type="government", text=ctx.text[start:end],
+                start=start, end=end, country=country, affiliation=country,
+            )  # fmt: skip
+        # A lone head names one body only when capitalised mid-phrase ("the
+        # Coalition") or as a subject ("Coalition aircraft struck").
+        lone_ok = head in _SINGLE_HEADS and bool(
+            _THE_BEFORE.search(folded, max(0, start - 5), start)
+            or (_is_sentence_initial(folded, start) and _LOWER_AFTER.match(folded, end))
+        )
+        if len(run) == 1 and not qualified and not lone_ok:
+            return None
+        name = ctx.text[start:end]
+        return Actor(
+            id=f"org:{_slug(name)}", name=name, type="organisation", text=name,
+            start=start, end=end, country=country, affiliation=country, source="context",
+        )  # fmt: skip
+
+    # -- person context ---------------------------------------------------------
+
+    def _prefix(self, ctx: _Context, person: _Person) -> None:
+        """Read "[former] [NATO|Ukrainian|Ukraine's] Title" before the name."""
+        folded = ctx.folded
+        found = ctx.title_end.get(_skip_back(folded, person.start))
+        if found is None:
+            return
+        tstart, title = found
+        ctx.used_titles.add(tstart)
+        person.role = title.canonical
+        person.start = tstart
+        qpos = _skip_back(folded, tstart)
+        if folded[qpos - 2 : qpos] == "'s":
+            qpos -= 2
+        qual = ctx.hit_end.get(qpos)
+        if qual is not None and qual.entity.type in ("country", "organisation"):
+            person.start = qual.start
+            person.role_org = qual.entity.id
+            person.country = (
+                qual.entity.id if qual.entity.type == "country" else qual.entity.country
+            )
+        if _FORMER.search(folded, max(0, person.start - 14), person.start):
+            person.former = True
+
+    @staticmethod
+    def _apposition_title(ctx: _Context, pos: int) -> tuple[int, int, int, Title] | None:
+        """Find ", the United States Ambassador to NATO" right after ``pos``."""
+        folded = ctx.folded
+        match = _APPOSITION.match(folded, pos)
+        if match is None:
+            return None
+        seg_end = _SEGMENT_END.search(folded, match.end(), match.end() + 90)
+        limit = seg_end.start() if seg_end else min(len(folded), match.end() + 90)
+        title = ctx.first_title(match.end(), limit)
+        if title is None:
+            return None
+        return pos, title[0], limit, title[2]
+
+    @staticmethod
+    def _pre_apposition(ctx: _Context, start: int) -> tuple[int, int, int, Title] | None:
+        """Find "former NATO commander ..., " ending just before a name."""
+        folded = ctx.folded
+        if folded[max(0, start - 2) : start] != ", ":
+            return None
+        seg_from = max(0, start - 160)
+        cut = max(folded.rfind(c, seg_from, start - 2) for c in ",.;:(\n")
+        seg_from = max(seg_from, cut + 1)
+        title = ctx.first_title(seg_from, start - 2)
+        if title is None:
+            return None
+        return seg_from, title[0], title[1], title[2]
+
+    def _apposition(self, ctx: _Context, person: _Person) -> None:
+        """Fill role, body and country from an apposition after or before."""
+        folded = ctx.folded
+        found = self._apposition_title(ctx, person.name_end)
+        if found is None:
+            found = self._pre_apposition(ctx, person.start)
+            if found is None:
+                return
+        seg_start, tstart, limit, title = found
+        ctx.used_titles.add(tstart)
+        if person.role is None:
+            person.role = title.canonical
+            if _FORMER_ANY.search(folded, seg_start, tstart):
+                person.former = True
+        for org in ctx.orgs:
+            if tstart < org.start < limit and person.role_org is None:
+                person.role_org = org.id
+                person.country = person.country or org.country
+                person.affiliation = person.affiliation or org.id
+        for start in range(seg_start, limit):
+            hit = ctx.hit_at.get(start)
+            if hit is None or hit.entity.type == "person":
+                continue
+            if any(o.start <= start < o.end for o in ctx.orgs):
+                continue
+            after_title = start > tstart
+            if hit.entity.type == "country" and not after_title and person.country is None:
+                person.country = hit.entity.id
+                person.affiliation = person.affiliation or hit.entity.id
+            if person.role_org is None:
+                person.role_org = hit.entity.id
+            elif after_title and _TO_BODY.search(folded, max(0, start - 10), start):
+                # "Ambassador to NATO": the body follows the title.
+                person.role_org = hit.entity.id
+
+    def _person_actor(self, ctx: _Context, person: _Person) -> Actor:
+        entity = person.entity
+        text = ctx.text
+        country, role, role_org, former = (
+            person.country, person.role, person.role_org, person.former,
+        )  # fmt: skip
+        if entity is not None:
+            ident, name = entity.id, entity.name
+            country = country or entity.country
+            if role is None:
+                held = entity.roles_on(ctx.as_of)
+                if held:
+                    role, role_org = held[0].title, held[0].org
+            else:
+                same = [r for r in entity.roles if r.title.lower() == role.lower()]
+                if role_org is not None:
+                    same = [r for r in same if r.org == role_org] or same
+                if same:
+                    role_org = role_org or same[0].org
+                    if not any(r.held_on(ctx.as_of) for r in same) and any(
+                        r.ended_by(ctx.as_of) for r in same
+                    ):
+                        former = True
+                elif role_org is None and entity.roles:
+                    role_org = entity.roles[0].org
+        else:
+            name = person.ref_name or text[person.name_start : person.name_end]
+            ident = f"person:{_slug(name)}"
+        if country is None and role_org is not None:
+            body = self._by_id.get(role_org)
+            if body is not None:
+                country = body.id if body.type == "country" else body.country
+        return Actor(
+            id=ident, name=name, type="person", text=text[person.start : person.end],
+            start=person.start, end=person.end, country=country, role=role,
+            role_org=role_org, former=former,
+            affiliation=person.affiliation or role_org or country, source=person.source,
+        )  # fmt: skip
+
+    # -- gazetteer hits as actors -----------------------------------------------
+
+    def _hit_actor(self, ctx: _Context, hit: _Hit) -> Actor:
+        entity, folded, text = hit.entity, ctx.folded, ctx.text
+        start, end = hit.start, hit.end
+        if entity.type == "organisation":
+            return Actor(
+                id=entity.id, name=entity.name, type="organisation", text=text[start:end],
+                start=start, end=end, country=entity.country,
+                affiliation=entity.id if entity.kind in ("alliance", "igo") else entity.country,
+            )  # fmt: skip
+        kind = "country"
+        gov_after = _GOV_AFTER.match(folded, end)
+        gov_before = _GOV_BEFORE.search(folded, max(0, start - 30), start)
+        if gov_after is not None:
+            kind, end = "government", gov_after.end()
+        elif gov_before is not None:
+            kind, start = "government", gov_before.start(1)
+        elif hit.kind == _SEAT and not _PLACE_PREP.search(folded, max(0, start - 16), start):
+            kind = "government"
+        return Actor(
+            id=entity.id, name=entity.name, type=kind, text=text[start:end], start=start,
+            end=end, country=entity.id, affiliation=entity.id,
+        )  # fmt: skip
+
+    def _alliance_coref(self, ctx: _Context, actors: list[Actor]) -> list[Actor]:
+        if "lliance" not in ctx.folded:
+            return []
+        alliances = sorted(
+            (a for a in actors if a.type == "organisation" and self._is_alliance(a.id)),
+            key=lambda a: a.start,
+        )
+        if not alliances:
+            return []
+        starts = [a.start for a in alliances]
+        out: list[Actor] = []
+        for match in _ALLIANCE_COREF.finditer(ctx.folded):
+            s, e = match.start(1), match.end()
+            i = bisect_left(starts, s) - 1
+            if i < 0:
+                continue
+            ref = alliances[i]
+            out.append(
+                Actor(
+                    id=ref.id,
+                    name=ref.name,
+                    type="organisation",
+                    text=ctx.text[s:e],
+                    start=s,
+                    end=e,
+                    country=ref.country,
+                    affiliation=ref.id,
+                    source="coref",
+                )
+            )
+        return out
+
+    def _is_alliance(self, ident: str) -> bool:
+        entity = self._by_id.get(ident)
+        return entity is not None and entity.kind == "alliance"
+
+
+# -- helpers -------------------------------------------------------------------
+
+
+class _Coverage:
+    """Marked character positions of one text, with an overlap test.
+
+    A byte per character: marking and testing are C-level slice operations,
+    cheaper than interval bookkeeping for the few thousand characters of an
+    article.
+    """
+
+    __slots__ = ("_mask",)
+
+    def __init__(self, size: int) -> None:
+        self._mask = bytearray(size)
+
+    def add(self, start: int, end: int) -> None:
+        """Mark ``[start, end)``."""
+        if end > start:
+            self._mask[start:end] = b"\x01" * (end - start)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Tell whether ``[start, end)`` has a marked character."""
+        return self._mask.find(1, start, end) != -1
+
+    def covers(self, start: int, end: int) -> bool:
+        """Tell whether every character of ``[start, end)`` is marked."""
+        return self._mask.find(0, start, end) == -1
+
+
+@dataclass(slots=True)
+class _Context:
+    """Per-call state of one extraction."""
+
+    text: str
+    folded: str
+    as_of: str | None
+    hits: list[_Hit] = field(default_factory=list)
+    hit_at: dict[int, _Hit] = field(default_factory=dict)
+    hit_end: dict[int, _Hit] = field(default_factory=dict)
+    title_end: dict[int, tuple[int, Title]] = field(default_factory=dict)
+    covered: _Coverage = field(init=False)
+    title_cov: _Coverage = field(init=False)
+    persons: list[_Person] = field(default_factory=list)
+    orgs: list[Actor] = field(default_factory=list)
+    singles: list[tuple[int, int]] = field(default_factory=list)
+    used_titles: set[int] = field(default_factory=set)
+    titles: list[tuple[int, int, Title]] = field(default_factory=list)
+    title_starts: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.covered = _Coverage(len(self.text))
+        self.title_cov = _Coverage(len(self.text))
+
+    def first_title(self, start: int, end: int) -> tuple[int, int, Title] | None:
+        """Return the first title lying inside ``[start, end)``."""
+        i = bisect_left(self.title_starts, start)
+        if i < len(self.titles) and self.titles[i][1] <= end:
+            return self.titles[i]
+        return None
+
+
+def _is_name_part(folded: str, hit: _Hit) -> bool:
+    """Tell whether a one-word place name belongs to a person's or a
+    paper's name ("Michael Jordan", "George Washington", "Washington Post")."""
+    if hit.entity.type != "country" or hit.kind == _DEMONYM:
+        return False
+    if " " in folded[hit.start : hit.end]:
+        return False
+    before = _CAP_BEFORE.search(folded, max(0, hit.start - 30), hit.start)
+    if (
+        before is not None
+        and before.group(1) not in _STOP
+        and not _is_sentence_initial(folded, before.start(1))
+    ):
+        return True
+    after = _CAP_AFTER.match(folded, hit.end)
+    return after is not None and after.group(1) in _PRESS
+
+
+def _skip_back(folded: str, pos: int) -> int:
+    """Return the end of the word before ``pos`` across single spacing."""
+    i = pos
+    while i > 0 and folded[i - 1] in " \t":
+        i -= 1
+    return i
+
+
+_SMALL_CAPS_WORDS = "The A An This That These Those It Its Their His Her Our"
+_SMALL_CAPS = frozenset(_SMALL_CAPS_WORDS.split())
+_LINE = re.compile(r"[^\n]+")
+_SMALL_WORDS_WORDS = "a an and as at by for from in of on or the to vs with"
+_SMALL_WORDS = frozenset(_SMALL_WORDS_WORDS.split())
+
+
+def _headlines(folded: str) -> _Coverage:
+    """Return the lines written in Title Case: short, unpunctuated at the
+    end, and with nearly every word capitalised."""
+    spans = _Coverage(len(folded))
+    for line in _LINE.finditer(folded):
+        body = line.group().rstrip()
+        if not body or len(body) > 200 or body[-1] in ".!?\"':,;":
+            continue
+        words = [w for w in body.split() if w[0].isalpha() and w not in _SMALL_WORDS]
+        if len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.85 * len(words):
+            spans.add(line.start(), line.end())
+    return spans
+
+
+def _same_title(text_title: str, kb_title: str) -> bool:
+    """Tell whether a title from the text names a KB role ("Secretary" and
+    "Secretary of State", "President" and "President")."""
+    kb_lower = kb_title.lower()
+    return kb_lower.startswith(text_title) or text_title.startswith(kb_lower)
+
+
+def _is_sentence_initial(folded: str, pos: int) -> bool:
+    i = pos
+    while i > 0 and folded[i - 1] in " \t\"'([":
+        i -= 1
+    return i == 0 or folded[i - 1] in ".!?\n:;"
+
+
+def _transliterations(surface: str) -> list[str]:
+    """Spellings of a name whose last word ends in a Slavic -y/-iy/-yy."""
+    head, _, last = surface.rpartition(" ")
+    match = re.search(r"(?:iy|yy|y|ii|yi)$", last)
+    if match is None or len(last) < 5:
+        return []
+    stem = last[: match.start()]
+    prefix = f"{head} " if head else ""
+    return [f"{prefix}{stem}{end}" for end in ("y", "iy", "yy", "yi", "ii") if stem + end != last]
+
+
+def _resolve_overlaps(actors: list[Actor], size: int) -> tuple[Actor, ...]:
+    """Keep the longest of overlapping mentions, then sort by position."""
+    chosen: list[Actor] = []
+    taken = _Coverage(size)
+    for actor in sorted(actors, key=lambda a: (a.start - a.end, a.start)):
+        if actor.end > actor.start and not taken.overlaps(actor.start, actor.end):
+            chosen.append(actor)
+            taken.add(actor.start, actor.end)
+    chosen.sort(key=lambda a: a.start)
+    return tuple(chosen)

@@ -1,0 +1,403 @@
+"""Actor extraction: gazetteer, demonyms, seats, roles, coreference, offsets."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from streams.core.actors import ActorExtractor, fold, surname_key
+from streams.core.knowledge import KnowledgeBase
+from streams.core.model import Actor
+from streams.core.text import Sentences
+
+ROOT = Path(__file__).resolve().parents[2]
+SEED = ROOT / "seeds" / "000_9deb2ec686b81daa.txt"
+
+COUNTRIES: list[dict[str, Any]] = [
+    {"id": "UKR", "name": "Ukraine", "demonyms": ["Ukrainian", "Ukrainians"],
+     "seats": ["Kyiv", "Kiev", "Bankova"]},
+    {"id": "RUS", "name": "Russian Federation", "aliases": ["Russia"],
+     "demonyms": ["Russian", "Russians"], "seats": ["Moscow", "Kremlin"]},
+    {"id": "USA", "name": "United States", "aliases": ["United States of America", "US", "U.S."],
+     "demonyms": ["American", "Americans"], "seats": ["Washington", "White House"]},
+    {"id": "DEU", "name": "Germany", "demonyms": ["German", "Germans"], "seats": ["Berlin"]},
+    {"id": "CHN", "name": "China", "demonyms": ["Chinese"], "seats": ["Beijing"]},
+    {"id": "DNK", "name": "Denmark", "demonyms": ["Danish", "Danes"], "seats": ["Copenhagen"]},
+    {"id": "NOR", "name": "Norway", "demonyms": ["Norwegian"], "seats": ["Oslo"]},
+    {"id": "JOR", "name": "Jordan", "demonyms": ["Jordanian"], "seats": ["Amman"]},
+    {"id": "TUR", "name": "Türkiye", "aliases": ["Turkey"], "demonyms": ["Turkish"],
+     "seats": ["Ankara"]},
+    {"id": "IRQ", "name": "Iraq", "demonyms": ["Iraqi", "Iraqis"], "seats": ["Baghdad"]},
+    {"id": "LTU", "name": "Lithuania", "demonyms": ["Lithuanian"], "seats": ["Vilnius"]},
+]  # fmt: skip
+ORGANISATIONS: list[dict[str, Any]] = [
+    {"id": "NATO", "name": "North Atlantic Treaty Organization", "kind": "alliance",
+     "aliases": ["NATO"], "members": ["USA", "DEU", "DNK", "NOR", "TUR"]},
+    {"id": "EU", "name": "European Union", "kind": "igo", "aliases": ["EU"]},
+    {"id": "WAGNER", "name": "Wagner Group", "kind": "armed_group", "country": "RUS"},
+]  # fmt: skip
+PERSONS: list[dict[str, Any]] = [
+    {"id": "rasmussen-anders-fogh", "name": "Anders Fogh Rasmussen",
+     "aliases": ["Anders Rasmussen", "Fogh Rasmussen"], "country": "DNK",
+     "roles": [{"title": "Secretary-General", "org": "NATO", "start": "2009-08-01",
+                "end": "2014-10-01"},
+               {"title": "Prime Minister", "org": "DNK", "start": "2001-11-27",
+                "end": "2009-04-05"}]},
+    {"id": "stoltenberg-jens", "name": "Jens Stoltenberg", "country": "NOR",
+     "roles": [{"title": "Secretary-General", "org": "NATO", "start": "2014-10-01",
+                "end": "2024-10-01"}]},
+    {"id": "zelenskyy-volodymyr", "name": "Volodymyr Zelenskyy", "country": "UKR",
+     "roles": [{"title": "President", "org": "UKR", "start": "2019-05-20"}]},
+]  # fmt: skip
+TITLES: list[dict[str, Any]] = [
+    {"text": "President", "canonical": "President", "rank": 1.0},
+    {"text": "Secretary-General", "canonical": "Secretary-General", "rank": 0.9},
+    {"text": "Defence Minister", "canonical": "Defence Minister", "rank": 0.9},
+    {"text": "Foreign Minister", "canonical": "Foreign Minister", "rank": 0.9},
+    {"text": "Ambassador", "canonical": "Ambassador", "rank": 0.7},
+    {"text": "spokesman", "canonical": "spokesperson", "rank": 0.5},
+    {"text": "commander", "canonical": "commander", "rank": 0.75},
+    {"text": "advisor", "canonical": "adviser", "rank": 0.6},
+]
+
+
+def make_kb(persons: list[dict[str, Any]] | None = None) -> KnowledgeBase:
+    """Build a small knowledge base from rows."""
+    return KnowledgeBase.from_rows(
+        countries=COUNTRIES,
+        organisations=ORGANISATIONS,
+        persons=PERSONS if persons is None else persons,
+        titles=TITLES,
+        signals=[],
+        modality=[],
+    )
+
+
+@pytest.fixture(scope="module")
+def extractor() -> ActorExtractor:
+    """An extractor over the small knowledge base."""
+    return ActorExtractor(make_kb())
+
+
+@pytest.fixture(scope="module")
+def bare() -> ActorExtractor:
+    """An extractor whose knowledge base knows no person."""
+    return ActorExtractor(make_kb(persons=[]))
+
+
+def run(ex: ActorExtractor, text: str, as_of: str | None = "2023-06-20") -> tuple[Actor, ...]:
+    """Extract actors and check the offset contract on the way."""
+    actors = ex.extract(text, Sentences.of(text), as_of)
+    for actor in actors:
+        assert text[actor.start : actor.end] == actor.text
+    return actors
+
+
+def find(actors: tuple[Actor, ...], text: str) -> Actor:
+    """Return the mention whose text is ``text``."""
+    matches = [a for a in actors if a.text == text]
+    assert matches, f"no mention {text!r} in {[a.text for a in actors]}"
+    return matches[0]
+
+
+class TestSeedArticle:
+    """The worked example of the design document."""
+
+    @pytest.fixture(scope="class")
+    def actors(self, extractor: ActorExtractor) -> tuple[Actor, ...]:
+        """Actors of the seed article as of its date."""
+        return run(extractor, SEED.read_text(encoding="utf-8"))
+
+    def test_rasmussen_is_former_nato(self, actors: tuple[Actor, ...]) -> None:
+        """Text "former NATO commander ..., Anders Rasmussen" resolves to the KB person, former."""
+        ras = find(actors, "Anders Rasmussen")
+        assert ras.id == "rasmussen-anders-fogh"
+        assert (ras.role, ras.role_org, ras.former) == ("commander", "NATO", True)
+        assert ras.country == "DNK"
+
+    def test_later_surname_corefers(self, actors: tuple[Actor, ...]) -> None:
+        """Each bare "Rasmussen" later on is the same person via coreference."""
+        later = [a for a in actors if a.text == "Rasmussen"]
+        assert len(later) == 2
+        assert all(a.id == "rasmussen-anders-fogh" and a.source == "coref" for a in later)
+
+    def test_stoltenberg_current_secretary_general(self, actors: tuple[Actor, ...]) -> None:
+        """Text "Jens Stoltenberg, NATO Secretary-General" is a current role in 2023."""
+        jens = find(actors, "Jens Stoltenberg")
+        assert (jens.role, jens.role_org, jens.former) == ("Secretary-General", "NATO", False)
+
+    def test_julianne_smith_apposition(self, actors: tuple[Actor, ...]) -> None:
+        """The apposition gives role Ambassador to NATO and country USA for an unknown."""
+        smith = find(actors, "Julianne Smith")
+        assert smith.id == "person:julianne-smith"
+        assert (smith.role, smith.role_org) == ("Ambassador", "NATO")
+        assert (smith.country, smith.affiliation) == ("USA", "USA")
+
+    def test_zelenskiy_with_demonym_title(self, actors: tuple[Actor, ...]) -> None:
+        """Text "Ukrainian President Volodymyr Zelenskiy" is the KB President of Ukraine."""
+        zel = find(actors, "Ukrainian President Volodymyr Zelenskiy")
+        assert zel.id == "zelenskyy-volodymyr"
+        assert (zel.role, zel.role_org, zel.country) == ("President", "UKR", "UKR")
+
+    def test_german_government(self, actors: tuple[Actor, ...]) -> None:
+        """Text "The German government" is the government of DEU."""
+        gov = find(actors, "German government")
+        assert (gov.id, gov.type) == ("DEU", "government")
+
+    def test_nato_countries_keep_nato(self, actors: tuple[Actor, ...]) -> None:
+        """Text "NATO countries" keeps NATO as the organisation actor."""
+        first = next(a for a in actors if a.text == "NATO")
+        assert (first.id, first.type) == ("NATO", "organisation")
+
+    def test_alliance_coreference(self, actors: tuple[Actor, ...]) -> None:
+        """Text "the alliance" resolves to the most recent alliance, NATO."""
+        alliance = [a for a in actors if a.text == "alliance"]
+        assert alliance
+        assert all(a.id == "NATO" and a.source == "coref" for a in alliance)
+
+    def test_countries(self, actors: tuple[Actor, ...]) -> None:
+        """Germany, Russia and Ukraine are found as countries."""
+        ids = {a.id for a in actors if a.type == "country"}
+        assert {"DEU", "RUS", "UKR"} <= ids
+
+    def test_without_persons_kb(self, bare: ActorExtractor) -> None:
+        """Without KB persons, surname coreference links unknowns by slug id."""
+        actors = run(bare, SEED.read_text(encoding="utf-8"))
+        first = find(actors, "Anders Rasmussen")
+        later = [a for a in actors if a.text == "Rasmussen"]
+        assert first.id == "person:anders-rasmussen"
+        assert later
+        assert all(a.id == first.id and a.name == "Anders Rasmussen" for a in later)
+
+
+class TestDemonymsAndGovernments:
+    """Nationality adjectives and words for the executive."""
+
+    def test_demonym_alone_is_country(self, extractor: ActorExtractor) -> None:
+        """Text "Ukrainian troops" gives the country UKR."""
+        actor = find(run(extractor, "Ukrainian troops advanced."), "Ukrainian")
+        assert (actor.id, actor.type) == ("UKR", "country")
+
+    def test_possessive_government(self, extractor: ActorExtractor) -> None:
+        """Text "Russia's government" is one government mention."""
+        actor = find(run(extractor, "Russia's government denied it."), "Russia's government")
+        assert (actor.id, actor.type) == ("RUS", "government")
+
+    def test_government_of(self, extractor: ActorExtractor) -> None:
+        """Text "the Government of Iraq" is the government of IRQ."""
+        actor = find(run(extractor, "He thanked the Government of Iraq."), "Government of Iraq")
+        assert (actor.id, actor.type) == ("IRQ", "government")
+
+    def test_role_without_name(self, extractor: ActorExtractor) -> None:
+        """Text "the Ukrainian President" is a person tied to UKR, the KB holder as of the date."""
+        actor = find(run(extractor, "The Ukrainian President said no."), "Ukrainian President")
+        assert actor.type == "person"
+        assert (actor.id, actor.role_org, actor.country) == ("zelenskyy-volodymyr", "UKR", "UKR")
+
+
+class TestSeats:
+    """Seat-of-government metonymy and capitals as places."""
+
+    def test_kremlin_is_government(self, extractor: ActorExtractor) -> None:
+        """Text "The Kremlin said" is the Russian government."""
+        actor = find(run(extractor, "The Kremlin said talks stalled."), "Kremlin")
+        assert (actor.id, actor.type) == ("RUS", "government")
+
+    def test_capital_as_subject_is_government(self, extractor: ActorExtractor) -> None:
+        """Text "Washington said" and "Beijing warned" are governments."""
+        actors = run(extractor, "Washington said it would act. Beijing warned against it.")
+        assert (find(actors, "Washington").id, find(actors, "Washington").type) == (
+            "USA",
+            "government",
+        )
+        assert find(actors, "Beijing").type == "government"
+
+    def test_capital_after_place_preposition_is_country(self, extractor: ActorExtractor) -> None:
+        """Text "in Kyiv" names the place: a country mention, not the government."""
+        actor = find(run(extractor, "Officials in Kyiv were cautious."), "Kyiv")
+        assert (actor.id, actor.type) == ("UKR", "country")
+
+    def test_surname_is_not_a_country(self, extractor: ActorExtractor) -> None:
+        """Text "Jordan" after a given name inside a sentence is not the country."""
+        actors = run(extractor, "Fans cheered as Michael Jordan arrived in Amman.")
+        assert "JOR" not in {a.id for a in actors if a.text == "Jordan"}
+        assert find(actors, "Amman").id == "JOR"
+
+    def test_lowercase_words_do_not_match(self, extractor: ActorExtractor) -> None:
+        """Text "us", "turkey" and "china" in lower case are ordinary words."""
+        actors = run(extractor, "Give us the turkey on the china plate.")
+        assert actors == ()
+
+    def test_acronym_is_case_sensitive(self, extractor: ActorExtractor) -> None:
+        """Text "US" in capitals is the United States."""
+        assert find(run(extractor, "The US will respond."), "US").id == "USA"
+
+
+class TestTransliteration:
+    """Spelling variants of one name resolve to one actor."""
+
+    @pytest.mark.parametrize("spelling", ["Zelenskiy", "Zelensky", "Zelenskyy", "Zelenskyi"])
+    def test_surname_keys_match(self, spelling: str) -> None:
+        """Slavic -iy/-y/-yy/-yi endings share one surname key."""
+        assert surname_key(spelling) == surname_key("Zelenskyy")
+
+    @pytest.mark.parametrize("spelling", ["Zelenskiy", "Zelensky", "Zelenskyy"])
+    def test_full_name_variants_resolve(self, extractor: ActorExtractor, spelling: str) -> None:
+        """Text "Volodymyr Zelenskiy/Zelensky/Zelenskyy" are one KB person."""
+        text = f"Volodymyr {spelling} spoke."
+        assert find(run(extractor, text), f"Volodymyr {spelling}").id == "zelenskyy-volodymyr"
+
+    def test_diacritics_fold(self) -> None:
+        """Folding keeps the length and strips accents."""
+        assert fold("Türkiye’s Ahmed Davutoğlu") == "Turkiye's Ahmed Davutoglu"
+        assert len(fold("Łódź")) == len("Łódź")
+
+    def test_diacritic_text_matches_plain_alias(self, extractor: ActorExtractor) -> None:
+        """Text "Turkiye" without the umlaut still finds Türkiye."""
+        assert find(run(extractor, "Turkiye objected."), "Turkiye").id == "TUR"
+
+
+class TestCoreference:
+    """Later surnames resolve to the earlier full name."""
+
+    def test_unknown_person_surname(self, bare: ActorExtractor) -> None:
+        """A bare surname refers back to an unknown person seen earlier."""
+        text = "Defence Minister Boris Pistorius visited Kyiv. Pistorius said more aid would come."
+        actors = run(bare, text)
+        first, later = find(actors, "Defence Minister Boris Pistorius"), find(actors, "Pistorius")
+        assert first.id == later.id == "person:boris-pistorius"
+        assert later.role == "Defence Minister"
+        assert later.source == "coref"
+
+    def test_transliterated_surname_corefers(self, extractor: ActorExtractor) -> None:
+        """A differently spelled surname still corefers."""
+        actors = run(extractor, "President Volodymyr Zelensky spoke. Later Zelenskiy left.")
+        assert find(actors, "Zelenskiy").id == "zelenskyy-volodymyr"
+
+    def test_unrelated_capital_word_is_not_person(self, bare: ActorExtractor) -> None:
+        """A lone capitalised word with no antecedent or title is not a person."""
+        actors = run(bare, "Notably, Rasmussen warned.")
+        assert not [a for a in actors if a.type == "person"]
+
+
+class TestRoles:
+    """Roles from titles and the knowledge base, judged by date."""
+
+    def test_former_in_text(self, extractor: ActorExtractor) -> None:
+        """Text "former NATO Secretary-General Anders Fogh Rasmussen" is former."""
+        text = "He met former NATO Secretary-General Anders Fogh Rasmussen."
+        actor = find(run(extractor, text), "NATO Secretary-General Anders Fogh Rasmussen")
+        assert (actor.role, actor.role_org, actor.former) == ("Secretary-General", "NATO", True)
+
+    def test_current_role(self, extractor: ActorExtractor) -> None:
+        """Text "NATO Secretary-General Jens Stoltenberg" in 2023 is current."""
+        text = "NATO Secretary-General Jens Stoltenberg spoke."
+        actor = find(run(extractor, text), "NATO Secretary-General Jens Stoltenberg")
+        assert (actor.id, actor.former) == ("stoltenberg-jens", False)
+
+    def test_ended_role_is_former_by_date(self, extractor: ActorExtractor) -> None:
+        """A KB role that ended before the article date makes the mention former."""
+        text = "NATO Secretary-General Jens Stoltenberg spoke."
+        actor = find(run(extractor, text, "2025-03-01"), "NATO Secretary-General Jens Stoltenberg")
+        assert actor.former is True
+
+    def test_role_held_on_date(self, extractor: ActorExtractor) -> None:
+        """With no title in the text, the KB role held on the date is given."""
+        text = "Anders Fogh Rasmussen spoke."
+        actor = find(run(extractor, text, "2012-01-01"), "Anders Fogh Rasmussen")
+        assert (actor.role, actor.role_org, actor.former) == ("Secretary-General", "NATO", False)
+
+    def test_title_before_unknown_name(self, bare: ActorExtractor) -> None:
+        """Text "Defence Minister Boris Pistorius" is an unknown person with that role."""
+        text = "Defence Minister Boris Pistorius spoke."
+        actor = find(run(bare, text), "Defence Minister Boris Pistorius")
+        assert (actor.id, actor.role, actor.source) == (
+            "person:boris-pistorius",
+            "Defence Minister",
+            "context",
+        )
+
+    def test_spokesman_for_organisation(self, bare: ActorExtractor) -> None:
+        """Text "X, a spokesman for the Y Ministry" ties X to that ministry."""
+        text = "Ahmed Karim, a spokesman for the Iraqi Ministry of Oil, denied it."
+        actors = run(bare, text)
+        person = find(actors, "Ahmed Karim")
+        org = find(actors, "Iraqi Ministry of Oil")
+        assert (person.role, person.role_org, person.country) == ("spokesperson", org.id, "IRQ")
+        assert (org.type, org.country) == ("organisation", "IRQ")
+
+
+class TestOrganisations:
+    """Known and unknown organisations."""
+
+    def test_known_armed_group(self, extractor: ActorExtractor) -> None:
+        """A KB armed group is found with its country."""
+        actor = find(run(extractor, "The Wagner Group withdrew."), "Wagner Group")
+        assert (actor.id, actor.country) == ("WAGNER", "RUS")
+
+    def test_unknown_org_by_head_noun(self, extractor: ActorExtractor) -> None:
+        """A capitalised sequence ending in an organisation noun is an organisation."""
+        text = "The Popular Resistance Committee claimed it."
+        actor = find(run(extractor, text), "Popular Resistance Committee")
+        assert (actor.id, actor.type) == ("org:popular-resistance-committee", "organisation")
+
+    def test_demonym_qualified_org(self, extractor: ActorExtractor) -> None:
+        """Text "the Free Syrian Army"-style names take in the demonym."""
+        actor = find(run(extractor, "The Iraqi Army advanced."), "Iraqi Army")
+        assert (actor.type, actor.country) == ("organisation", "IRQ")
+
+
+SOUP_WORDS = (
+    "NATO Ukrainian President Zelenskiy the Kremlin said , Ünïcödé ’s former Jens Stoltenberg"
+    " Ministry of Defence \n Washington in Kyiv . Łukasz government"
+)
+SOUP = SOUP_WORDS.split(" ")
+
+
+class TestOffsets:
+    """Offsets always index the original text."""
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.text(max_size=300))
+    def test_any_text(self, text: str) -> None:
+        """Any Unicode text gives in-order, non-overlapping, exact mentions."""
+        actors = run(ActorExtractor(make_kb()), text)
+        for left, right in itertools.pairwise(actors):
+            assert left.end <= right.start
+
+    @settings(max_examples=100, deadline=None)
+    @given(
+        st.lists(
+            st.sampled_from(SOUP),
+            max_size=40,
+        )
+    )
+    def test_entity_soup(self, words: list[str]) -> None:
+        """Dense mixes of names, titles and punctuation keep offsets exact."""
+        text = " ".join(words)
+        actors = run(ActorExtractor(make_kb()), text)
+        for left, right in itertools.pairwise(actors):
+            assert left.end <= right.start
+
+    def test_empty_text(self, extractor: ActorExtractor) -> None:
+        """Empty text has no actors."""
+        assert run(extractor, "") == ()
+
+
+class TestBareSurnames:
+    """Bare surnames without an antecedent."""
+
+    def test_title_and_current_role_resolve(self, extractor: ActorExtractor) -> None:
+        """A title the KB person holds on the date resolves a bare surname."""
+        actor = find(run(extractor, "President Zelenskyy spoke."), "President Zelenskyy")
+        assert (actor.id, actor.source) == ("zelenskyy-volodymyr", "kb")
+
+    def test_honorific_does_not_resolve_to_kb(self, extractor: ActorExtractor) -> None:
+        """Text "Mr Stoltenberg" without a matching title is an unknown, not the KB person."""
+        actor = find(run(extractor, "Mr. Stoltenberg spoke."), "Stoltenberg")
+        assert actor.id == "person:stoltenberg"
