@@ -152,8 +152,8 @@ class Settings:
         env = os.environ if env is None else env
         knowledge = env.get("ESCWATCH_KNOWLEDGE_DIR")
         return cls(
-            bootstrap_servers=env.get("KAFKA_BOOTSTRAP_SERVERS", cls.bootstrap_servers),
-            app_id=env.get("ESCWATCH_APP_ID", cls.app_id),
+            bootstrap_servers=env.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092"),
+            app_id=env.get("ESCWATCH_APP_ID", "escwatch"),
             topic_raw=env.get("ESCWATCH_TOPIC_RAW", topics.RAW),
             topic_analyzed=env.get("ESCWATCH_TOPIC_ANALYZED", topics.ANALYZED),
             topic_alerts=env.get("ESCWATCH_TOPIC_ALERTS", topics.ALERTS),
