@@ -60,5 +60,10 @@ eval: $(STAMP) ## detection quality on the bundled labelled data, beside baselin
 	$(BIN)/escwatch eval tests/data/plover_gsr.jsonl tests/data/petrarch_unittest.jsonl \
 		tests/data/re3d_open.jsonl
 
+bench: kafka-up ## throughput, latency and memory against the targets (JSON in bench/results/)
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python bench/build_corpus.py
+	$(BIN)/escwatch bench all
+
 clean: ## remove caches (keeps .venv)
 	rm -rf .cache .pytest_cache .mypy_cache .ruff_cache
