@@ -45,9 +45,8 @@ __all__ = ["Unit", "build", "load_units", "main", "make_articles"]
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "bench" / "corpus"
 SEED_FILE = ROOT / "seeds" / "articles.jsonl"
-# tests/data holds verbatim copies of the shared data sets; the shared folder is the
-# fallback for a checkout where tests/data is not there yet.
-DATA_DIRS = (ROOT / "tests" / "data", Path("/work/shared/data"))
+# tests/data holds verbatim copies of the labelled data sets with their licences.
+DATA_DIRS = (ROOT / "tests" / "data",)
 SOURCES = {
     "plover_gsr.jsonl": "PLOVER gold standard records (openeventdata/PLOVER), CC BY-SA 4.0, "
                         "(c) 2016 Open Event Data Alliance",
