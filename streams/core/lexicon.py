@@ -222,7 +222,12 @@ class Rule:
             vetoes the match (sense restriction), or None.
         not_near: Words within ``window`` words of the trigger that veto it.
         near: Words that must occur within ``window`` words, or None.
-        window: Word window for ``not_near`` / ``near``.
+        window: Word window for ``not_near`` / ``near`` / ``not_before``.
+        not_before: Words within ``window`` words before the trigger that
+            veto it ("face of potential threats": a threat nobody makes).
+        nominal: The row's patterns are noun phrases ("intelligence
+            sharing"): a mention of a topic rather than a reported act, so
+            its severity takes the ``nominal`` factor.
     """
 
     id: str
@@ -234,6 +239,8 @@ class Rule:
     not_near: re.Pattern[str] | None = None
     near: re.Pattern[str] | None = None
     window: int = 4
+    not_before: re.Pattern[str] | None = None
+    nominal: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,6 +277,10 @@ class ModalityCue:
         intent: The cue states an actor's intent ("will", "would"): per
             PLOVER, intent to act is coded THREATEN or AGREE (``intents``).
         speaker_after: Speech cues whose speaker follows ("according to").
+        halt: The cue ends an ongoing act ("suspend", "call off") rather
+            than denying it: ended cooperation is a reduction of relations
+            and an ended escalation a concession (``flip`` rows with
+            ``halt``).
     """
 
     id: str
@@ -281,6 +292,7 @@ class ModalityCue:
     flip: bool = False
     speaker_after: bool = False
     intent: bool = False
+    halt: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,11 +305,16 @@ class Lexicon:
         factors: Severity multiplier per modality.
         flip_types: Types that flipped statements take: key "escalation"
             (negated cooperation becomes, e.g., REJECT) and "de-escalation"
-            (restrained escalation becomes, e.g., CONCEDE).
+            (restrained escalation becomes, e.g., CONCEDE); keys with a
+            "/halt" suffix for statements ended by a ``halt`` cue.
         intents: Per polarity, the type stated intent takes and the types
             it applies to (PLOVER codes "will blockade" as THREATEN).
         automaton: Aho-Corasick automaton over anchor surface forms, or
             None when there are no rules.
+        cue_automaton: Aho-Corasick automaton over the first words of all
+            cues; a key maps to ``(length, ((cue index, tail regex or
+            None), ...))``. One scan of the text finds every cue, so no cue
+            regex is run over a sentence. None when there are no cues.
     """
 
     rules: tuple[Rule, ...] = ()
@@ -306,6 +323,7 @@ class Lexicon:
     flip_types: Mapping[str, tuple[str, float]] = field(default_factory=dict)
     intents: Mapping[str, tuple[str, frozenset[str]]] = field(default_factory=dict)
     automaton: Any = field(default=None, compare=False, repr=False)
+    cue_automaton: Any = field(default=None, compare=False, repr=False)
 
     @classmethod
     def from_rows(
@@ -341,6 +359,20 @@ class Lexicon:
                 for form in token_forms(toks[0]):
                     keys.setdefault(form, []).append(anchor)
         cues, factors, flips, intents = _modality(modality_rows)
+        cue_keys: dict[str, list[tuple[int, re.Pattern[str] | None]]] = {}
+        for index, row in enumerate(
+                r for r in modality_rows if r.get("kind", "modality") in ("modality", "speech")):
+            for phrase in _str_list(row, "cues", str(row.get("id"))):
+                toks = phrase.split()
+                tail = re.compile(phrase_regex(toks[1:]) + r"(?!\w)") if len(toks) > 1 else None
+                for form in token_forms(toks[0]):
+                    cue_keys.setdefault(form, []).append((index, tail))
+        cue_automaton = None
+        if cue_keys:
+            cue_automaton = ahocorasick.Automaton()
+            for key, entries in cue_keys.items():
+                cue_automaton.add_word(key, (len(key), tuple(entries)))
+            cue_automaton.make_automaton()
         automaton = None
         if keys:
             automaton = ahocorasick.Automaton()
@@ -354,6 +386,7 @@ class Lexicon:
             flip_types=flips,
             intents=intents,
             automaton=automaton,
+            cue_automaton=cue_automaton,
         )
 
 
@@ -401,12 +434,16 @@ def _rule(row: Mapping[str, Any]) -> tuple[Rule, tuple[str, ...]]:
         not_near=_words_regex(_str_list(row, "not_near", ident)),
         near=_words_regex(_str_list(row, "near", ident)),
         window=window,
+        not_before=_words_regex(_str_list(row, "not_before", ident)),
+        nominal=bool(row.get("nominal", False)),
     )
     return rule, patterns
 
 
 _DEFAULT_FACTORS: dict[str, float] = {
     "asserted": 1.0, "future": 0.8, "conditional": 0.5, "hypothetical": 0.4, "negated": 0.0,
+    # Not a modality: the discount of a nominal mention (a topic, not an act).
+    "nominal": 0.5,
 }
 
 
@@ -445,7 +482,8 @@ def _modality(
             if (polarity not in _POLARITIES or not isinstance(kind_to, str)
                     or isinstance(sev, bool) or not isinstance(sev, int | float)):
                 raise LexiconError(f"{ident}: a flip row needs 'polarity', 'type', 'severity'")
-            flips[str(polarity)] = (kind_to, float(sev))
+            key = str(polarity) + ("/halt" if row.get("halt") else "")
+            flips[key] = (kind_to, float(sev))
             continue
         if kind == "intent":
             polarity, kind_to = row.get("polarity"), row.get("type")
@@ -481,5 +519,6 @@ def _modality(
             flip=bool(row.get("flip", False)),
             speaker_after=bool(row.get("speaker_after", False)),
             intent=bool(row.get("intent", False)),
+            halt=bool(row.get("halt", False)),
         ))
     return cues, factors, flips, intents

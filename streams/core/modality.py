@@ -8,17 +8,22 @@ if-clause conditions its main clause). A negation inside an if-clause
 therefore never negates the main-clause trigger: it does not precede it.
 
 Where several cues govern a trigger, the most limiting wins:
-negated > conditional > hypothetical > future.
+negated > conditional > hypothetical > future. Intent is kept from any
+governing intent cue, whichever cue sets the modality: "will withdraw ...
+unless" is a conditional statement of intent (PLOVER codes it as a threat).
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from streams.core.lexicon import Lexicon, ModalityCue
 
-__all__ = ["ModalityResult", "assess_modality", "clause_start"]
+__all__ = ["ModalityResult", "SentenceCues", "assess_modality", "clause_start", "find_cues",
+           "sentence_cues"]
 
 _CHARS_PER_WORD = 16
 _PRIORITY = {"negated": 4, "conditional": 3, "hypothetical": 2, "future": 1}
@@ -51,7 +56,10 @@ class ModalityResult:
         cue: The cue text as it stands in the text, or None.
         cue_start: Offset of the cue, or -1.
         flip: True when a restraint cue ("avoid", "refrain from") governs it.
-        intent: True when the cue states the actor's intent ("will", "would").
+        intent: True when an intent cue ("will", "would") governs the
+            trigger, even if another cue sets the modality.
+        halt: True when the governing negation ends an ongoing act
+            ("suspended", "called off") rather than denying it.
     """
 
     modality: str = "asserted"
@@ -59,6 +67,7 @@ class ModalityResult:
     cue_start: int = -1
     flip: bool = False
     intent: bool = False
+    halt: bool = False
 
 
 ASSERTED = ModalityResult()
@@ -76,12 +85,97 @@ def _words_between(lowered: str, start: int, end: int) -> int:
     return sum(1 for _ in _WORD.finditer(lowered, start, end))
 
 
+@dataclass(frozen=True, slots=True)
+class SentenceCues:
+    """Modality cue positions in one sentence, found once for all its triggers.
+
+    Attributes:
+        start: Sentence start.
+        end: Sentence end.
+        boundaries: Ends of clause boundaries, in text order.
+        hits: Per cue (in lexicon order), ``(start, end)`` of its matches
+            in the sentence.
+    """
+
+    start: int
+    end: int
+    boundaries: tuple[int, ...]
+    hits: tuple[tuple[tuple[int, int], ...], ...]
+
+
+def find_cues(lexicon: Lexicon, lowered: str, start: int = 0, end: int | None = None
+              ) -> list[tuple[int, int, int]]:
+    """Return ``(start, end, cue index)`` of every cue in ``lowered``, by start.
+
+    One pass of the cue automaton over the text; a multi-word cue's tail is
+    matched only where its first word occurs, on whole words.
+    """
+    automaton = lexicon.cue_automaton
+    stop = len(lowered) if end is None else end
+    if automaton is None or stop <= start:
+        return []
+    out: list[tuple[int, int, int]] = []
+    for last, (klen, entries) in automaton.iter(lowered, start, stop):
+        e = last + 1
+        b = e - klen
+        if (b > 0 and _is_word(lowered[b - 1])) or (e < len(lowered) and _is_word(lowered[e])):
+            continue
+        for index, tail in entries:
+            if tail is None:
+                out.append((b, e, index))
+            else:
+                m = tail.match(lowered, e, stop)
+                if m is not None:
+                    out.append((b, m.end(), index))
+    out.sort()
+    return out
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+def sentence_cues(
+    lexicon: Lexicon,
+    lowered: str,
+    sentence: tuple[int, int],
+    found: Sequence[tuple[int, int, int]] | None = None,
+) -> SentenceCues:
+    """Collect clause boundaries and cue positions of one sentence.
+
+    Args:
+        lexicon: Compiled cues.
+        lowered: The lower-cased text.
+        sentence: ``(start, end)`` of the sentence.
+        found: Cues of the whole text from :func:`find_cues`, so a text is
+            scanned once; the sentence is scanned when None.
+    """
+    s0, s1 = sentence
+    if found is None:
+        found = find_cues(lexicon, lowered, s0, s1)
+    lo = bisect_left(found, (s0, -1, -1))
+    hits: list[list[tuple[int, int]]] = [[] for _ in lexicon.cues]
+    for i in range(lo, len(found)):
+        a, b, index = found[i]
+        if a >= s1:
+            break
+        if b <= s1:
+            hits[index].append((a, b))
+    return SentenceCues(
+        s0,
+        s1,
+        tuple(m.end() for m in _BOUNDARY.finditer(lowered, s0, s1)),
+        tuple(tuple(h) for h in hits),
+    )
+
+
 def assess_modality(
     lexicon: Lexicon,
     text: str,
     lowered: str,
     sentence: tuple[int, int],
     trigger: tuple[int, int],
+    cues: SentenceCues | None = None,
 ) -> ModalityResult:
     """Return the modality of the trigger at ``trigger`` within ``sentence``.
 
@@ -91,51 +185,74 @@ def assess_modality(
         lowered: ``text`` lower-cased with the same length.
         sentence: ``(start, end)`` of the sentence.
         trigger: ``(start, end)`` of the trigger.
+        cues: The sentence's cue positions from :func:`sentence_cues`, to
+            share between the triggers of one sentence; found when None.
     """
-    s0, s1 = sentence
+    if cues is None or (cues.start, cues.end) != sentence:
+        cues = sentence_cues(lexicon, lowered, sentence)
     t0, t1 = trigger
-    clause = clause_start(lowered, s0, t0)
+    clause = cues.start
+    for b in cues.boundaries:
+        if b > t0:
+            break
+        clause = b
     best: ModalityResult = ASSERTED
     best_rank = 0
-    for cue in lexicon.cues:
-        if cue.kind != "modality" or cue.modality is None:
+    intent = False
+    for cue, hits in zip(lexicon.cues, cues.hits, strict=True):
+        if not hits or cue.kind != "modality" or cue.modality is None:
             continue
         rank = _PRIORITY[cue.modality]
-        if rank < best_rank:
+        if rank < best_rank and (intent or not cue.intent):
             continue
-        found = _find(cue, lowered, s0, s1, t0, t1, clause)
+        found = _find(cue, hits, lowered, cues.end, t0, t1, clause)
         if found is None:
             continue
+        intent = intent or cue.intent
         a, b = found
-        if rank > best_rank or (cue.flip and not best.flip):
-            best = ModalityResult(cue.modality, text[a:b], a, cue.flip, cue.intent)
+        if rank > best_rank or (rank == best_rank and cue.flip and not best.flip):
+            best = ModalityResult(cue.modality, text[a:b], a, cue.flip, cue.intent, cue.halt)
             best_rank = rank
+    if intent and not best.intent:
+        best = ModalityResult(best.modality, best.cue, best.cue_start, best.flip, True, best.halt)
     return best
 
 
 def _find(
-    cue: ModalityCue, lowered: str, s0: int, s1: int, t0: int, t1: int, clause: int
+    cue: ModalityCue,
+    hits: tuple[tuple[int, int], ...],
+    lowered: str,
+    s1: int,
+    t0: int,
+    t1: int,
+    clause: int,
 ) -> tuple[int, int] | None:
     if cue.scope == "sentence":
-        first = cue.regex.search(lowered, s0, t0)
-        if first is not None:
-            return first.start(), first.end()
-        after = cue.regex.search(lowered, t1, s1)
-        if after is not None and _words_between(lowered, t1, after.start()) <= cue.window:
-            return after.start(), after.end()
+        for a, b in hits:
+            if b <= t0:
+                return a, b
+            if a >= t1:
+                if _words_between(lowered, t1, a) <= cue.window:
+                    return a, b
+                return None
         return None
-    # Only the last few words of the clause can hold a governing cue; a
-    # bounded search keeps the cost independent of the sentence length.
+    # Only the last few words of the clause can hold a governing cue.
     lo = max(clause, t0 - _CHARS_PER_WORD * (cue.window + 3))
-    last = None
-    for m in cue.regex.finditer(lowered, lo, t0):
-        last = m
+    last: tuple[int, int] | None = None
+    for a, b in hits:
+        if b > t0:
+            break
+        if a >= lo:
+            last = a, b
     if last is None:
         return None
-    if _words_between(lowered, last.end(), t0) > cue.window:
+    if _words_between(lowered, last[1], t0) > cue.window:
         return None
-    if cue.modality == "negated" and any(
-        w.group() not in _TRANSPARENT for w in _WORD.finditer(lowered, last.end(), t0)
+    # A halting verb takes the act as its object noun phrase ("suspended
+    # part of its aid"), so the words between may be determiners and
+    # modifiers; other negations reach only through auxiliaries.
+    if cue.modality == "negated" and not cue.halt and any(
+        w.group() not in _TRANSPARENT for w in _WORD.finditer(lowered, last[1], t0)
     ):
         return None
-    return last.start(), last.end()
+    return last

@@ -17,11 +17,17 @@ from dataclasses import dataclass
 
 from streams.core.knowledge import KnowledgeBase
 from streams.core.lexicon import Lexicon, Rule, lower_keep_length
-from streams.core.modality import ModalityResult, assess_modality
+from streams.core.modality import (
+    ModalityResult,
+    SentenceCues,
+    assess_modality,
+    find_cues,
+    sentence_cues,
+)
 from streams.core.model import Actor, Modality, Polarity, Signal
 from streams.core.text import Sentences
 
-__all__ = ["Match", "SignalDetector", "find_matches", "resolve_overlaps"]
+__all__ = ["Match", "SignalDetector", "drop_background", "find_matches", "resolve_overlaps"]
 
 _POLARITY: dict[str, Polarity] = {"escalation": "escalation", "de-escalation": "de-escalation"}
 _MODALITY: dict[str, Modality] = {
@@ -36,6 +42,9 @@ _TARGET_PREP = re.compile(
     r"across|near|for)\s+(?:the\s+)?\Z"
 )
 _AGENT_PREP = re.compile(r"(?<!\w)by\s+(?:the\s+)?\Z")
+# A locative preposition marks a place ("a summit in Vilnius"): a city
+# standing for its country there is where the act happens, not its target.
+_PLACE_PREP = re.compile(r"(?<!\w)(?:in|at|inside|near|across|outside|within)\s+(?:the\s+)?\Z")
 _CLAUSE_END = re.compile(r"[,;:()\u2013\u2014]")
 _WORD = re.compile(r"\w[\w'\u2019-]*")
 _SPEAKER_GAP = re.compile(
@@ -120,19 +129,77 @@ def _is_title_case(text: str, s0: int, s1: int) -> bool:
 
 
 def _adjectival(lowered: str, m: Match, s0: int) -> bool:
-    """A one-word past participle after a determiner or a hyphen is an
-    adjective ("the occupied territory", "Russian-backed"), not an act."""
+    """A past participle after a determiner or a hyphen is an adjective.
+
+    "the occupied territory", "Russian-backed" are one word; "its
+    long-threatened invasion" is a noun phrase whatever the pattern behind
+    the participle: the hyphen makes the participle a modifier.
+    """
+    if m.start > s0 + 1 and lowered[m.start - 1] == "-" and _is_word(lowered[m.start - 2]):
+        first = _WORD.match(lowered, m.start)
+        return first is not None and first.group().endswith("ed")
     if m.length != 1 or not lowered.endswith("ed", m.start, m.end):
         return False
     return _DETERMINER.search(lowered, max(s0, m.start - 8), m.start) is not None
 
 
+# Prepositions of circumstance: a trigger in their noun phrase ("amid
+# fighting", "after talks", "on charges of spying") is the background of the
+# sentence, not what it reports.
+_ADJUNCT = re.compile(
+    r"(?<!\w)(?:amid|amidst|after|despite|during|following|since|over|about|on|"
+    r"in (?:the )?(?:wake|midst|face|aftermath|light|course|event) of|because of|due to|"
+    r"in response to|ahead of|in spite of|regardless of)"
+    r"(?:\s+(?!(?:to|that|and|or|but|which|who|it|they|he|she|we|is|are|was|were|has|have|"
+    r"had|will|would)(?!\w))[\w'\u2019-]+){0,3}?\s+\Z"
+)
+_ADJUNCT_REACH = 48
+
+
+def _background(lowered: str, m: Match, s0: int) -> bool:
+    """True when the trigger sits in an adjunct phrase of circumstance.
+
+    The phrase runs from its preposition over at most three words (the
+    determiners and modifiers of its noun) to the trigger, inside one clause.
+    """
+    lo = max(s0, m.start - _ADJUNCT_REACH)
+    head = lowered[lo:m.start]
+    cut = max(head.rfind(c) for c in ",;:()\"\u201c\u201d")
+    if cut >= 0:
+        head = head[cut + 1:]
+    return _ADJUNCT.search(head) is not None
+
+
+def drop_background(lowered: str, kept: Sequence[tuple[Match, int, int]]
+                    ) -> list[tuple[Match, int, int]]:
+    """Drop background triggers from sentences that report something else.
+
+    A trigger in an adjunct of circumstance ("amid fighting", "after the
+    talks", "despite sanctions") gives the setting; when the same sentence
+    has a trigger outside such adjuncts, that one is the reported event and
+    the background is left out, so the first signal is the main one. A
+    sentence whose only triggers are background keeps them all.
+
+    Args:
+        lowered: The lower-cased text.
+        kept: Resolved matches with their sentence spans, in text order.
+    """
+    flags = [_background(lowered, m, s0) for m, s0, _ in kept]
+    if not any(flags):
+        return list(kept)
+    foreground = {s0 for (_, s0, _), bg in zip(kept, flags, strict=True) if not bg}
+    return [k for k, bg in zip(kept, flags, strict=True) if not bg or k[1] not in foreground]
+
+
 def _vetoed(rule: Rule, lowered: str, m: Match, s0: int, s1: int) -> bool:
     if rule.not_in_sentence is not None and rule.not_in_sentence.search(lowered, s0, s1):
         return True
+    reach = rule.window * _CHARS_PER_WORD
+    if rule.not_before is not None and rule.not_before.search(
+            lowered, max(s0, m.start - reach), m.start):
+        return True
     if rule.not_near is None and rule.near is None:
         return False
-    reach = rule.window * _CHARS_PER_WORD
     lo, hi = max(s0, m.start - reach), min(s1, m.end + reach)
     if rule.not_near is not None and rule.not_near.search(lowered, lo, hi):
         return True
@@ -149,7 +216,8 @@ class SignalDetector:
     def __init__(self, kb: KnowledgeBase) -> None:
         """Take the compiled lexicon of ``kb``."""
         self._lexicon = kb.lexicon
-        self._speech = tuple(c for c in kb.lexicon.cues if c.kind == "speech")
+        self._speech = tuple(
+            (i, c) for i, c in enumerate(kb.lexicon.cues) if c.kind == "speech")
 
     def detect(
         self,
@@ -194,42 +262,47 @@ class SignalDetector:
             if not _vetoed(lexicon.rules[m.rule], lowered, m, s0, s1):
                 accepted.append((m, s0, s1))
         spans = {id(m): (s0, s1) for m, s0, s1 in accepted}
-        kept = resolve_overlaps([m for m, _, _ in accepted])
+        kept = drop_background(lowered, [
+            (m, *spans[id(m)]) for m in resolve_overlaps([m for m, _, _ in accepted])])
         speakers: dict[int, tuple[Actor, int, int] | None] = {}
+        cue_cache: dict[int, SentenceCues] = {}
+        found = find_cues(lexicon, lowered) if kept else []
         out: list[Signal] = []
-        for m in kept:
-            s0, s1 = spans[id(m)]
+        for m, s0, s1 in kept:
+            if s0 not in cue_cache:
+                cue_cache[s0] = sentence_cues(lexicon, lowered, (s0, s1), found)
             lo, hi = bisect_left(starts, s0), bisect_left(starts, s1)
             in_sentence = ordered_actors[lo:hi]
             if s0 not in speakers:
-                speakers[s0] = self._speaker(lowered, s0, s1, in_sentence)
-            out.append(self._signal(text, lowered, m, (s0, s1), in_sentence, speakers[s0]))
+                speakers[s0] = self._speaker(lowered, cue_cache[s0], in_sentence)
+            out.append(self._signal(text, lowered, m, cue_cache[s0], in_sentence, speakers[s0]))
         return tuple(out)
 
     def _speaker(
-        self, lowered: str, s0: int, s1: int, actors: Sequence[Actor]
+        self, lowered: str, cues: SentenceCues, actors: Sequence[Actor]
     ) -> tuple[Actor, int, int] | None:
         """Return the reported-speech speaker of a sentence and its verb span."""
         if not actors:
             return None
-        for cue in self._speech:
-            for v in cue.regex.finditer(lowered, s0, s1):
+        s0 = cues.start
+        for index, cue in self._speech:
+            for v0, v1 in cues.hits[index]:
                 if cue.speaker_after:
                     for a in actors:
-                        if v.end() <= a.start <= v.end() + 40:
-                            return a, v.start(), v.end()
+                        if v1 <= a.start <= v1 + 40:
+                            return a, v0, v1
                     continue
-                before = [a for a in actors if a.end <= v.start() and v.start() - a.end <= 60]
+                before = [a for a in actors if a.end <= v0 and v0 - a.end <= 60]
                 if before:
                     a = before[-1]
-                    if _SPEAKER_GAP.match(lowered, a.end, v.start()):
-                        return a, v.start(), v.end()
+                    if _SPEAKER_GAP.match(lowered, a.end, v0):
+                        return a, v0, v1
                 # ", said X" attribution after the reported statement.
-                head = lowered[s0:v.start()].rstrip()
+                head = lowered[s0:v0].rstrip()
                 if head.endswith((",", '"', "\u201d", "'")):
                     for a in actors:
-                        if v.end() <= a.start <= v.end() + 25:
-                            return a, v.start(), v.end()
+                        if v1 <= a.start <= v1 + 25:
+                            return a, v0, v1
         return None
 
     def _signal(
@@ -237,14 +310,14 @@ class SignalDetector:
         text: str,
         lowered: str,
         m: Match,
-        sentence: tuple[int, int],
+        cues: SentenceCues,
         actors: Sequence[Actor],
         speaker: tuple[Actor, int, int] | None,
     ) -> Signal:
         lexicon = self._lexicon
         rule = lexicon.rules[m.rule]
-        s0, s1 = sentence
-        mod = assess_modality(lexicon, text, lowered, sentence, (m.start, m.end))
+        s0, s1 = cues.start, cues.end
+        mod = assess_modality(lexicon, text, lowered, (s0, s1), (m.start, m.end), cues)
         kind, polarity, base, rule_id, modality = (
             rule.type, rule.polarity, rule.severity, rule.id, mod.modality)
         if mod.modality == "negated":
@@ -254,6 +327,10 @@ class SignalDetector:
             if rule.type in applies:
                 kind, rule_id = intent_type, rule.id + "!intent"
         factor = lexicon.factors.get(modality, 1.0)
+        if rule.nominal and rule_id == rule.id:
+            # A noun phrase names a topic ("intelligence sharing" in a list
+            # of proposals); Goldstein weights acts, so it counts for less.
+            factor *= lexicon.factors.get("nominal", 1.0)
         speaker_actor: Actor | None = None
         if speaker is not None:
             a, v0, v1 = speaker
@@ -298,13 +375,36 @@ def _flip(lexicon: Lexicon, rule: Rule, mod: ModalityResult) -> tuple[str, str, 
     from escalating ("avoid provoking") is a concession (de-escalation). A
     plain negated escalation ("did not attack") stays negated with zero weight.
     """
-    if rule.polarity == "de-escalation" and "escalation" in lexicon.flip_types:
-        kind, severity = lexicon.flip_types["escalation"]
-        return kind, "escalation", severity, rule.id + "!negated", "asserted"
-    if rule.polarity == "escalation" and mod.flip and "de-escalation" in lexicon.flip_types:
-        kind, severity = lexicon.flip_types["de-escalation"]
-        return kind, "de-escalation", severity, rule.id + "!restrained", "asserted"
+    flips = lexicon.flip_types
+    if rule.polarity == "de-escalation":
+        # Ending cooperation ("suspended talks") reduces relations (CAMEO
+        # 16); refusing it ("did not meet") is a rejection.
+        key = "escalation/halt" if mod.halt and "escalation/halt" in flips else "escalation"
+        if key in flips:
+            kind, severity = flips[key]
+            return kind, "escalation", severity, rule.id + "!negated", "asserted"
+    if rule.polarity == "escalation" and (mod.flip or mod.halt):
+        # Restraint ("avoid provoking") or ending an escalation ("called off
+        # the strike") is a concession.
+        key = "de-escalation/halt" if mod.halt and "de-escalation/halt" in flips else (
+            "de-escalation")
+        if key in flips:
+            kind, severity = flips[key]
+            return kind, "de-escalation", severity, rule.id + "!restrained", "asserted"
     return rule.type, rule.polarity, rule.severity, rule.id, "negated"
+
+
+def _is_place_name(actor: Actor) -> bool:
+    """True for a city or region mention standing for a country ("Vilnius").
+
+    A country's own name, short form or abbreviation shares its first
+    letters with the canonical name ("U.S.", "Ukraine"); a capital or a
+    region does not. Persons and organisations are never places.
+    """
+    if actor.type != "country":
+        return False
+    text, name = actor.text.lower().removeprefix("the "), actor.name.lower()
+    return text[:1] != name[:1] and not actor.text.isupper()
 
 
 def _roles(
@@ -325,6 +425,8 @@ def _roles(
             # Passive voice: "attacked by X" names the doer after the verb.
             return a, source
         if _TARGET_PREP.search(head):
+            if _PLACE_PREP.search(head) and _is_place_name(a):
+                continue
             target = a
             break
         gap = sum(1 for _ in _WORD.finditer(lowered, m.end, a.start))

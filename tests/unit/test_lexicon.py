@@ -156,3 +156,123 @@ class TestPackagedLexicon:
         """A stated intent to take a conflict action is coded THREATEN (PLOVER)."""
         assert first("The farmers said they would blockade the port.") == (
             "THREATEN", "escalation", "hypothetical")
+
+
+def all_signals(text: str) -> list[tuple[str, str, str]]:
+    """Return (type, trigger, modality) of every packaged signal in ``text``."""
+    return [(s.type, s.trigger, s.modality)
+            for s in PACKAGED.detect(text, Sentences.of(text), (), None)]
+
+
+class TestCameoCategories:
+    @pytest.mark.parametrize(
+        ("text", "kind"),
+        [
+            ("The court extradited the suspect to France.", "COOPERATE"),
+            ("The two agencies shared evidence about the network.", "COOPERATE"),
+            ("Gunmen kidnapped three engineers near the pipeline.", "ASSAULT"),
+            ("Guards beat up several inmates.", "ASSAULT"),
+            ("Warplanes killed nine people in the northern district.", "FIGHT"),
+            ("Two soldiers were killed in a gunbattle near the border.", "FIGHT"),
+            ("The rebels captured the provincial capital after a siege.", "FIGHT"),
+            ("The army mounted a fresh offensive in the south.", "FIGHT"),
+            ("Bulldozers demolished a row of houses.", "COERCE"),
+            ("The interior ministry outlawed the opposition movement.", "COERCE"),
+            ("The government expelled the monitoring mission.", "SANCTION"),
+            ("The country announced a suspension of flights to the region.", "SANCTION"),
+            ("The militia declared a unilateral truce.", "RETREAT"),
+            ("The navy lifted its blockade of the port.", "RETREAT"),
+            ("The regional bloc sent peacekeepers to the border area.", "AID"),
+            ("The island republic established diplomatic ties with its neighbour.", "SUPPORT"),
+            ("The businessman is suing the state ministry for damages.", "DISAPPROVE"),
+            ("The embassy lodged a formal protest with the host government.", "DISAPPROVE"),
+            ("The police were put on alert and began extra patrols.", "MOBILIZE"),
+            ("The army strengthened its forces along the frontier.", "MOBILIZE"),
+        ],
+    )
+    def test_first_signal_type(self, text: str, kind: str) -> None:
+        """Verbs of a CAMEO/PLOVER dictionary give their category as the first signal."""
+        got = first(text)
+        assert got is not None
+        assert got[0] == kind
+
+    def test_labour_strike_is_protest_not_assault(self) -> None:
+        """A strike with a duration or scope ("four-day strike") is a labour action."""
+        assert all(t != "ASSAULT" for t, _, _ in all_signals(
+            "Dockers began a three-day strike over pay."))
+
+    def test_accidental_explosion_is_no_attack(self) -> None:
+        """An explosion with no sign of a weapon or victims is not an assault."""
+        assert first("An explosion at the chemical plant lit up the night sky.") is None
+
+    def test_bomb_explosion_is_attack(self) -> None:
+        """An explosion with a weapon nearby is an assault."""
+        assert first("A car bomb explosion shook the market.") is not None
+
+
+class TestThreatNoun:
+    def test_generic_threats_are_no_event(self) -> None:
+        """"in the face of potential threats" names no threat anybody made."""
+        assert all_signals("This would strengthen its position in the face of potential "
+                           "threats.") == []
+
+    def test_security_threat_is_no_event(self) -> None:
+        """A threat assessment ("security threats") is not a THREATEN event."""
+        assert all_signals("Ministers discussed emerging security threats.")[0][0] != (
+            "THREATEN")
+
+    def test_made_threat_is_threaten(self) -> None:
+        """A threat someone makes ("threats against the envoy") stays THREATEN."""
+        assert first("The group issued threats against the envoy.") == (
+            "THREATEN", "escalation", "asserted")
+
+
+class TestBackground:
+    def test_adjunct_noun_gives_way_to_main_verb(self) -> None:
+        """"Amid heavy fighting, X withdrew": the withdrawal is the first signal."""
+        assert first("Amid heavy fighting, the army withdrew from the town.") == (
+            "RETREAT", "de-escalation", "asserted")
+
+    def test_following_phrase_is_background(self) -> None:
+        """A trigger after "following" is dropped when the main clause has one."""
+        kinds = [t for t, _, _ in all_signals(
+            "Following the talks, the government arrested two opposition leaders.")]
+        assert kinds == ["COERCE"]
+
+    def test_lone_background_trigger_is_kept(self) -> None:
+        """A sentence with only a background trigger keeps it."""
+        assert first("Prices rose sharply after the attack.") is not None
+
+    def test_long_threatened_invasion_is_invasion(self) -> None:
+        """A hyphenated participle ("long-threatened") modifies the noun after it."""
+        assert first("The army mounted its long-threatened invasion.") == (
+            "FIGHT", "escalation", "asserted")
+
+
+class TestHaltAndIntent:
+    def test_suspended_talks_reduce_relations(self) -> None:
+        """Ending cooperation ("suspended talks") is a SANCTION, not a refusal."""
+        assert first("The government suspended peace talks with the rebels.") == (
+            "SANCTION", "escalation", "asserted")
+
+    def test_called_off_strike_is_concession(self) -> None:
+        """Ending an escalation ("called off the strike") is a concession."""
+        assert first("The union called off the strike.") == (
+            "CONCEDE", "de-escalation", "asserted")
+
+    def test_conditional_intent_keeps_intent(self) -> None:
+        """"will withdraw ... unless" is a conditional statement of intent: a threat."""
+        assert first("The government said it will withdraw its monitors unless the "
+                     "shelling stops.") == ("THREATEN", "escalation", "conditional")
+
+    def test_time_marker_is_not_intent(self) -> None:
+        """"an upcoming summit" is future, not a pledge: it stays CONSULT."""
+        assert first("Leaders prepared for an upcoming summit.") == (
+            "CONSULT", "de-escalation", "future")
+
+    def test_nominal_cooperation_weighs_less(self) -> None:
+        """A cooperation noun in a list of measures takes the nominal discount."""
+        text = "The measures include intelligence sharing and joint training."
+        sigs = PACKAGED.detect(text, Sentences.of(text), (), None)
+        assert [s.type for s in sigs] == ["COOPERATE", "COOPERATE"]
+        assert all(s.severity == 2.5 and s.base_severity == 5.0 for s in sigs)

@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from streams.core.lexicon import Lexicon, lower_keep_length
-from streams.core.modality import assess_modality, clause_start
+from streams.core.modality import (
+    ModalityResult,
+    assess_modality,
+    clause_start,
+    find_cues,
+    sentence_cues,
+)
 
 ROWS = [
     {"id": "neg.restraint", "modality": "negated", "flip": True, "cues": ["<avoid>"]},
@@ -16,6 +22,8 @@ ROWS = [
      "cues": ["may", "might", "could", "<consider>"]},
     {"id": "fut.will", "modality": "future", "window": 5, "intent": True,
      "cues": ["will", "<be> set to", "next week"]},
+    {"id": "neg.halt", "modality": "negated", "window": 4, "halt": True,
+     "cues": ["<suspend>", "<call> off"]},
 ]
 LEXICON = Lexicon.from_rows([], ROWS)
 
@@ -88,3 +96,41 @@ class TestScope:
         """A clause starts after the last boundary before the offset."""
         text = "If it rains, we stay."
         assert text[clause_start(text, 0, text.index("stay")):].strip() == "we stay."
+
+
+def result_of(text: str, trigger: str) -> ModalityResult:
+    """Return the whole modality result of ``trigger`` in one-sentence ``text``."""
+    start = text.index(trigger)
+    return assess_modality(LEXICON, text, lower_keep_length(text), (0, len(text)),
+                           (start, start + len(trigger)))
+
+
+class TestIntentAndHalt:
+    def test_intent_survives_a_stronger_cue(self) -> None:
+        """"will withdraw ... unless": conditional modality, intent kept."""
+        r = result_of("Rebels will withdraw unless talks resume.", "withdraw")
+        assert (r.modality, r.intent) == ("conditional", True)
+
+    def test_halt_reaches_over_its_object(self) -> None:
+        """A halting verb governs an act in its object noun phrase."""
+        r = result_of("The state suspended part of its aid programme.", "aid")
+        assert (r.modality, r.halt) == ("negated", True)
+
+    def test_plain_negation_does_not_reach_over_nouns(self) -> None:
+        """"not" does not reach a trigger behind an unrelated noun phrase."""
+        assert modality_of("Guarantees were not given at the summit.", "summit")[0] == (
+            "asserted")
+
+
+class TestCueScan:
+    def test_one_scan_equals_per_sentence_scan(self) -> None:
+        """Cues found once for the text equal cues found per sentence."""
+        text = "Rebels may attack. If talks fail, the army will not withdraw next week."
+        low = lower_keep_length(text)
+        found = find_cues(LEXICON, low)
+        for span in ((0, 18), (19, len(text))):
+            assert sentence_cues(LEXICON, low, span, found) == sentence_cues(LEXICON, low, span)
+
+    def test_cues_are_whole_words(self) -> None:
+        """A cue inside a longer word ("knot") is not a cue."""
+        assert find_cues(LEXICON, "the knot will hold") == [(9, 13, 4)]

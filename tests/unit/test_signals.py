@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from streams.core.knowledge import KnowledgeBase
 from streams.core.model import Actor, Signal
-from streams.core.signals import Match, SignalDetector, resolve_overlaps
+from streams.core.signals import Match, SignalDetector, drop_background, resolve_overlaps
 from streams.core.text import Sentences
 
 MODALITY_ROWS: list[dict[str, Any]] = [
@@ -257,3 +257,64 @@ class TestOffsets:
         empty = SignalDetector(make_kb(signals=[]))
         assert empty.detect("The army attacked.", Sentences.of("The army attacked."), (),
                             None) == ()
+
+
+class TestBackgroundRule:
+    def test_adjunct_trigger_dropped_beside_main_trigger(self) -> None:
+        """"after the talks, troops attacked": the adjunct noun gives way."""
+        text = "After the talks, the army attacked the port."
+        assert [s.type for s in detect(text)] == ["ASSAULT"]
+
+    def test_adjunct_trigger_kept_alone(self) -> None:
+        """A sentence whose only trigger is in an adjunct keeps it."""
+        assert [s.type for s in detect("Markets fell after the attack.")] == ["ASSAULT"]
+
+    def test_background_is_per_sentence(self) -> None:
+        """A main trigger in another sentence does not drop a background one."""
+        text = "Markets fell after the attack. The army attacked again."
+        assert [s.type for s in detect(text)] == ["ASSAULT", "ASSAULT"]
+
+    def test_drop_background_is_pure(self) -> None:
+        """The pure function drops only adjunct matches of sentences with others."""
+        low = "amid talks, they attacked."
+        kept = [(Match(5, 10, 3, 1), 0, len(low)), (Match(17, 25, 1, 1), 0, len(low))]
+        assert drop_background(low, kept) == kept[1:]
+
+
+class TestVetoBefore:
+    def test_not_before_vetoes_only_preceding_words(self) -> None:
+        """A ``not_before`` word vetoes a trigger after it, not before it."""
+        rows = [*SIGNAL_ROWS, {"id": "threat", "type": "THREATEN", "polarity": "escalation",
+                               "severity": -4.0, "patterns": ["<threat>"],
+                               "not_before": ["potential"], "window": 2}]
+        det = SignalDetector(make_kb(rows))
+        def kinds(text: str) -> list[str]:
+            return [s.type for s in det.detect(text, Sentences.of(text), (), None)]
+        assert kinds("They face potential threats.") == []
+        assert kinds("Threats of potential harm were made.") == ["THREATEN"]
+
+
+class TestPlaceTargets:
+    def test_city_after_in_is_a_place(self) -> None:
+        """"talks in Vilnius": a capital after "in" is where, not whom."""
+        text = "NATO will hold talks in Vilnius."
+        acts = (actor("NATO", "NATO", "NATO", text, kind="organisation"),
+                Actor(id="LTU", name="Lithuania", type="country", text="Vilnius",
+                      start=text.index("Vilnius"), end=text.index("Vilnius") + 7))
+        sig = detect(text, acts)[0]
+        assert (sig.source, sig.target) == ("NATO", None)
+
+    def test_country_after_in_stays_target(self) -> None:
+        """"troops in Ukraine": a country named as such stays the target."""
+        text = "NATO will deploy troops in Ukraine."
+        acts = (actor("NATO", "NATO", "NATO", text, kind="organisation"),
+                actor("Ukraine", "Ukraine", "UKR", text))
+        assert detect(text, acts)[0].target == "UKR"
+
+    def test_city_after_to_is_a_target(self) -> None:
+        """A capital after "with" / "to" stands for its government."""
+        text = "NATO will hold talks with Kyiv."
+        acts = (actor("NATO", "NATO", "NATO", text, kind="organisation"),
+                Actor(id="UKR", name="Ukraine", type="government", text="Kyiv",
+                      start=text.index("Kyiv"), end=text.index("Kyiv") + 4))
+        assert detect(text, acts)[0].target == "UKR"
