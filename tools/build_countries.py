@@ -264,6 +264,31 @@ _SHORT: dict[str, tuple[str, ...]] = {
 # (EU, IMF); its name is the one not from pycountry.
 _EXTRA = ({"id": "XKX", "name": "Kosovo", "kind": "territory"},)
 
+# Display names where pycountry has no common name and the ISO name is not
+# what English news writes (its common name is used everywhere else).
+# "Turkey" over "Türkiye": the UN adopted "Türkiye" in 2022, but English
+# news copy still mostly writes "Turkey"; both stay aliases.
+_DISPLAY: dict[str, str] = {
+    "RUS": "Russia",
+    "TUR": "Turkey",
+    "BRN": "Brunei",
+    "FSM": "Micronesia",
+    "VAT": "Vatican City",
+    "SYR": "Syria",
+    "IRN": "Iran",
+    "VEN": "Venezuela",
+    "BOL": "Bolivia",
+    "TZA": "Tanzania",
+    "VNM": "Vietnam",
+    "LAO": "Laos",
+    "MDA": "Moldova",
+    "KOR": "South Korea",
+    "PRK": "North Korea",
+    "TWN": "Taiwan",
+    "PSE": "Palestine",
+    "CZE": "Czechia",
+}
+
 
 def _table() -> dict[str, tuple[list[str], list[str], list[str]]]:
     out: dict[str, tuple[list[str], list[str], list[str]]] = {}
@@ -301,6 +326,8 @@ def _names(country: Any) -> tuple[str, list[str]]:
     for extra in (common, official):
         if extra:
             aliases.append(extra.removeprefix("the "))
+    display = _DISPLAY.get(country.alpha_3, display)
+    aliases.append(display)
     return display, aliases
 
 

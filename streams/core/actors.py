@@ -36,7 +36,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_left
+from collections import Counter
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import ahocorasick
 
@@ -111,6 +113,7 @@ def _slug(text: str) -> str:
 
 # Match kinds in the gazetteer.
 _NAME, _DEMONYM, _SEAT, _TITLE = "name", "demonym", "seat", "title"
+_AGENT, _PRONOUN = "agent", "pronoun"
 
 # Patterns that open with whitespace carry (?<!\s) so that a search over a
 # long run of blanks tries only the run's first position (linear, not
@@ -191,7 +194,8 @@ _ORG_HEAD_WORDS = """
     Department Office Service Services Police Navy Institute Court Parliament Assembly Alliance
     Coalition Commission Bank Authority Directorate Fund Federation Association League Network
     Militia Militias Company Corporation Foundation Bureau Cabinet Senate Congress Secretariat
-    Tribunal Mission Unit Units Fleet Revolutionary Jihad
+    Tribunal Mission Unit Units Fleet Revolutionary Jihad Force Wing Squadron Battery Flotilla
+    Detachment Platoon
 """
 _ORG_HEAD = frozenset(_ORG_HEAD_WORDS.split()) | {"Government"}
 # Heads that name one body on their own when capitalised ("the Coalition").
@@ -212,9 +216,86 @@ _CAP_AFTER = re.compile(r"(?<!\s)\s+([A-Z][a-z]+)\b")
 _PRESS = frozenset({"Post", "Times", "Journal", "Examiner", "Herald", "Institute", "University"})
 
 
+# -- generic agents and pronouns ------------------------------------------------
+
+# Words that open a generic agent's noun phrase ("the", "our", "all").
+_DETERMINERS_WORDS = """
+    the a an our their its his her my your these those this that all both other many some
+    several any no every each such
+"""
+_DETERMINERS = frozenset(_DETERMINERS_WORDS.split())
+# General adjectives and noun modifiers that stay inside a generic agent's
+# phrase ("local security forces", "innocent civilians").
+_AGENT_MODIFIERS_WORDS = """
+    international local foreign domestic security armed military government governmental
+    opposition innocent ordinary civilian moderate extremist terrorist rebel insurgent
+    coalition allied partner enemy hostile regional provincial national federal senior top
+    ground special elite regular reserve air naval army police border riot brave wounded
+    injured displaced vulnerable unarmed armed so-called brutal barbaric violent radical
+    islamist jihadist militant separatist pro-government anti-government rival warring
+    fellow key close trusted like-minded new former remaining surviving fleeing young
+    elderly indigenous religious ethnic tribal political civic community humanitarian aid
+    relief rights human western eastern northern southern central global world
+    multinational joint combined friendly neighbouring neighboring regime state tactical
+    mortar artillery infantry combat support maintenance operations logistics medical
+    expeditionary paramilitary government-backed
+"""
+_AGENT_MODIFIERS = frozenset(_AGENT_MODIFIERS_WORDS.split())
+_MODIFIER_SUFFIXES = ("-led", "-backed", "-allied", "-aligned", "-supported", "-linked")
+_MODIFIER_PREFIXES = ("anti-", "counter-", "pro-")
+# Words that may follow a head noun used alone ("the military said"); any
+# other lower-case word after a "~" form means it modifies a noun ("the
+# military campaign") and is no agent.
+_AFTER_HEAD_WORDS = """
+    said says say told has have had is was were are will would could can should may might
+    must and or of in on to for that who which with as at from by but not also
+    launched fired attacked killed struck carried began continued announced denied
+    claimed warned accused called urged agreed refused rejected vowed pledged remains
+    remained responded retaliated withdrew deployed seized captured took reported confirmed
+    stated added insisted stressed sent ordered arrested detained opened used did does
+    do over into against near after before during since if when while than
+"""
+_AFTER_HEAD = frozenset(_AFTER_HEAD_WORDS.split())
+_NEXT_WORD = re.compile(r"(?<!\s)[ \t]+([a-z]+)")
+_OF_PLACE = re.compile(r"(?<!\s)\s+of\s+(?:the\s+)?")
+_GOV_WORDS = frozenset({"government", "regime", "administration", "authorities", "junta"})
+
+# Pronouns, matched in the automaton with one delimiter character on each
+# side, so that "he" inside "the" never fires.
+_PRONOUN_FORMS = {
+    "I": "i", "me": "i", "Me": "i", "we": "we", "We": "we", "he": "he", "He": "he",
+    "him": "he", "she": "he", "She": "he", "they": "they", "They": "they", "them": "they",
+}  # fmt: skip
+# Possessives ("our", "his", "their") and "it", "its", "us" are left out:
+# measured on news, they point at things, places and events, or qualify a
+# noun that is itself the actor, more often than they name an actor.
+_PRONOUN_BEFORE = ' \n\t"('
+_PRONOUN_AFTER = " \n\t,.;:\"')!?"
+_PRONOUN_AT_START = re.compile(r"(I|We|He|She|They)[ ,']")
+# Sentences back from the pronoun's own in which an antecedent is sought.
+_WINDOW = 2
+# How far from a quotation its speaker may be named.
+_SPEAKER_REACH = 120
+
+# All-capital acronyms ("CJTF-OIR", "NAVCENT") and unit numbers ("CTF 50").
+_ACRONYM = re.compile(r"[A-Z][A-Z0-9]{1,7}(?:-[A-Z0-9]{1,8})?")
+_ACRONYM_DEF = re.compile(r"\(([A-Z][A-Z0-9]{1,7}(?:-[A-Z0-9]{1,8})?)\)")
+_UNIT_NUMBER = re.compile(r" \d{1,4}\b")
+_ORDINAL_BEFORE = re.compile(r"\b\d{1,4}(?:st|nd|rd|th) $")
+
+
 @dataclass(frozen=True, slots=True)
-class _Hit:
-    """A resolved gazetteer match in the folded text."""
+class _AgentForm:
+    """One surface form of a generic agent."""
+
+    entity: Entity
+    strict: bool
+    lower: str
+
+
+class _Hit(NamedTuple):
+    """A resolved gazetteer match in the folded text (a tuple: built for
+    every automaton match, so construction cost counts)."""
 
     start: int
     end: int
@@ -287,9 +368,29 @@ class ActorExtractor:
                 add(title.text, title, _TITLE)
         for key, value in forms.items():
             self._automaton.add_word(key, (len(key), value[0], value[1]))
-        if forms:
-            self._automaton.make_automaton()
-        self._has_forms = bool(forms)
+        # Generic agents and pronouns ride in the same automaton too; a
+        # name or title of the same spelling keeps the key.
+        agent_keys: set[str] = set()
+        for agent in kb.agents:
+            for alias in agent.aliases:
+                strict = alias.startswith("~")
+                surface = fold(alias.lstrip("~")).strip()
+                variants = {surface}
+                if surface[:1].islower():
+                    variants.add(surface[0].upper() + surface[1:])
+                for key in variants:
+                    if len(key) < 2 or key in forms or key in agent_keys:
+                        continue
+                    agent_keys.add(key)
+                    form = _AgentForm(agent, strict, surface.lower())
+                    self._automaton.add_word(key, (len(key), form, _AGENT))
+        for word in _PRONOUN_FORMS:
+            for before in _PRONOUN_BEFORE:
+                for after in _PRONOUN_AFTER:
+                    key = f"{before}{word}{after}"
+                    self._automaton.add_word(key, (len(key), word, _PRONOUN))
+        self._automaton.make_automaton()
+        self._has_forms = True
 
         # Who held which title for which body, for "the Ukrainian President".
         self._holders: dict[tuple[str, str], list[tuple[Entity, Role]]] = {}
@@ -318,9 +419,8 @@ class ActorExtractor:
 
         Args:
             text: The article text (markup already stripped).
-            sentences: Its sentence spans. Sentence starts are recomputed
-                from the text itself, so the argument only documents the
-                contract shared with the signal detector.
+            sentences: Its sentence spans; pronouns seek their antecedents
+                in their own and the two previous sentences.
             as_of: The article date ``YYYY-MM-DD``, or None; roles from the
                 knowledge base are judged as of this day.
 
@@ -328,11 +428,10 @@ class ActorExtractor:
             Non-overlapping mentions whose ``text`` equals
             ``text[start:end]``.
         """
-        del sentences  # capitals at sentence starts are told apart locally
         if not text:
             return ()
         ctx = _Context(text, fold(text), as_of)
-        ctx.hits, ctx.titles = self._gazetteer(ctx.folded)
+        ctx.hits, ctx.titles = self._gazetteer(ctx)
         for hit in ctx.hits:
             ctx.hit_at[hit.start] = hit
             ctx.hit_end[hit.end] = hit
@@ -394,7 +493,15 @@ class ActorExtractor:
                 continue
             actors.append(self._hit_actor(ctx, hit))
         actors.extend(self._alliance_coref(ctx, actors))
-        return _resolve_overlaps(actors, len(text))
+        actors.extend(self._acronym_actors(ctx, actors))
+        actors.extend(self._agent_actors(ctx, actors))
+        resolved = _resolve_overlaps(actors, len(text))
+        if not ctx.pronouns:
+            return resolved
+        pronouns = self._pronoun_actors(ctx, resolved, sentences)
+        if not pronouns:
+            return resolved
+        return tuple(sorted((*resolved, *pronouns), key=lambda a: a.start))
 
     def _resolve_singles(self, ctx: _Context) -> None:
         """Resolve one-word names: surname coreference, then a unique KB
@@ -488,22 +595,31 @@ class ActorExtractor:
 
     # -- gazetteer ----------------------------------------------------------
 
-    def _gazetteer(self, folded: str) -> tuple[list[_Hit], list[tuple[int, int, Title]]]:
+    def _gazetteer(self, ctx: _Context) -> tuple[list[_Hit], list[tuple[int, int, Title]]]:
         """Return the entity hits and the title hits, each non-overlapping
-        with the longest match winning."""
-        if not self._has_forms:
-            return [], []
+        with the longest match winning; keep agent and pronoun hits in
+        ``ctx``."""
+        folded = ctx.folded
         found: list[_Hit] = []
         titles: list[tuple[int, int, Title]] = []
+        agents: list[tuple[int, int, _AgentForm]] = []
         n = len(folded)
+        first = _PRONOUN_AT_START.match(folded)
+        if first is not None:
+            ctx.pronouns.append((0, first.end(1), first.group(1)))
         for end_index, (length, value, kind) in self._automaton.iter(folded):
             end = end_index + 1
             start = end - length
+            if kind == _PRONOUN:
+                ctx.pronouns.append((start + 1, end - 1, value))
+                continue
             if start > 0 and (folded[start - 1].isalnum() or folded[start - 1] in "-_"):
                 continue
             if end < n and (folded[end].isalnum() or folded[end] == "_"):
                 continue
-            if isinstance(value, Title):
+            if kind == _AGENT:
+                agents.append((start, end, value))
+            elif isinstance(value, Title):
                 titles.append((start, end, value))
             else:
                 found.append(_Hit(start, end, value, kind))
@@ -523,6 +639,14 @@ class ActorExtractor:
                 kept.append(title)
                 taken.add(title[0], title[1])
         kept.sort(key=lambda t: t[0])
+        agents.sort(key=lambda a: (a[0] - a[1], a[0]))
+        taken = _Coverage(n)
+        for agent in agents:
+            if not taken.overlaps(agent[0], agent[1]):
+                ctx.agent_hits.append(agent)
+                taken.add(agent[0], agent[1])
+        ctx.agent_hits.sort(key=lambda a: a[0])
+        ctx.pronouns.sort(key=lambda p: p[0])
         return chosen, kept
 
     # -- runs of capitalised words -------------------------------------------
@@ -550,7 +674,10 @@ class ActorExtractor:
         folded = ctx.folded
         start, end = run[0][0], run[-1][1]
         if len(run) == 1:
-            ctx.singles.append((start, end))
+            if _ACRONYM.fullmatch(folded, start, end):
+                ctx.acronyms.append((start, end))
+            else:
+                ctx.singles.append((start, end))
             return
         person = _Person(start, end, start, end)
         known = self._fullnames.get(" ".join(surname_key(folded[s:e]) for s, e in run))
@@ -581,6 +708,10 @@ class ActorExtractor:
             word = _CAP_BEFORE.search(folded, max(0, start - 30), start)
             if word is not None and word.group(1) not in _STOP:
                 start = word.start(1)
+        ordinal = _ORDINAL_BEFORE.search(folded, max(0, start - 8), start)
+        if ordinal is not None:
+            # "407th Air Expeditionary Group": a numbered unit.
+            start, qualified = ordinal.start(), True
         tail = _ORG_OF.match(folded, end)
         if tail is not None:
             nxt = _SHORT_CHUNK_RE.match(folded, tail.end())
@@ -751,7 +882,12 @@ class ActorExtractor:
             )  # fmt: skip
         kind = "country"
         gov_after = _GOV_AFTER.match(folded, end)
-        gov_before = _GOV_BEFORE.search(folded, max(0, start - 30), start)
+        # The look-behind search only runs after "of"/"in" (cheap C test).
+        gov_before = (
+            _GOV_BEFORE.search(folded, max(0, start - 30), start)
+            if folded.endswith(("of ", "in ", "the "), max(0, start - 4), start)
+            else None
+        )
         if gov_after is not None:
             kind, end = "government", gov_after.end()
         elif gov_before is not None:
@@ -794,6 +930,255 @@ class ActorExtractor:
                 )
             )
         return out
+
+    # -- acronyms and numbered units -------------------------------------------
+
+    def _acronym_actors(self, ctx: _Context, actors: list[Actor]) -> list[Actor]:
+        """Organisations named by an all-capital acronym the knowledge base
+        does not know: defined in parentheses after a name, written after
+        "the", or used more than once ("CJTF-OIR", "the ISF")."""
+        folded = ctx.folded
+        named: dict[str, Actor] = {}
+        if "(" in folded:
+            by_end = {a.end: a for a in actors if a.type == "organisation"}
+            for match in _ACRONYM_DEF.finditer(folded):
+                owner = by_end.get(_skip_back(folded, match.start()))
+                if owner is not None:
+                    named.setdefault(match.group(1), owner)
+        if not ctx.acronyms:
+            return []
+        counts = Counter(folded[s:e] for s, e in ctx.acronyms)
+        out: list[Actor] = []
+        for start, end in ctx.acronyms:
+            word = folded[start:end]
+            owner = named.get(word)
+            defined = folded[start - 1 : start] == "(" and folded[end : end + 1] == ")"
+            if not (
+                owner is not None
+                or defined
+                or counts[word] > 1
+                or _THE_BEFORE.search(folded, max(0, start - 5), start)
+            ):
+                continue
+            number = _UNIT_NUMBER.match(folded, end)
+            if number is not None:
+                end = number.end()
+            text = ctx.text[start:end]
+            if owner is not None:
+                out.append(
+                    Actor(
+                        id=owner.id, name=owner.name, type="organisation", text=text,
+                        start=start, end=end, country=owner.country,
+                        affiliation=owner.affiliation, source="coref",
+                    )
+                )  # fmt: skip
+            else:
+                out.append(
+                    Actor(
+                        id=f"org:{_slug(text)}", name=text, type="organisation", text=text,
+                        start=start, end=end, source="context",
+                    )
+                )  # fmt: skip
+        return out
+
+    # -- generic agents -------------------------------------------------------------
+
+    def _agent_actors(self, ctx: _Context, actors: list[Actor]) -> list[Actor]:
+        """Turn generic agent nouns into mentions, with the determiners,
+        modifiers and qualifying country of their phrase."""
+        if not ctx.agent_hits:
+            return []
+        folded, text = ctx.folded, ctx.text
+        blocked = _Coverage(len(text))
+        names = _Coverage(len(text))
+        ends: dict[int, Actor] = {}
+        starts: dict[int, Actor] = {}
+        places: list[tuple[int, str]] = []
+        for actor in actors:
+            blocked.add(actor.start, actor.end)
+            if actor.type in ("person", "organisation"):
+                names.add(actor.start, actor.end)
+            ends[actor.end] = actor
+            starts[actor.start] = actor
+            if actor.type in ("country", "government"):
+                places.append((actor.start, actor.id))
+        places.sort()
+        place_starts = [p[0] for p in places]
+        out: list[Actor] = []
+        for hit_start, hit_end, form in ctx.agent_hits:
+            if blocked.overlaps(hit_start, hit_end):
+                continue
+            start, end = hit_start, hit_end
+            country: str | None = None
+            affiliation: str | None = None
+            determined = qualified = False
+            for _ in range(5):
+                k = _skip_back(folded, start)
+                if k == start or k == 0:
+                    break
+                prev = ends.get(k)
+                if prev is None and folded[k - 2 : k] == "'s":
+                    prev = ends.get(k - 2)
+                if prev is not None:
+                    # A country, person or body before the noun qualifies it
+                    # but stays its own mention ("Iraqi" in "Iraqi troops" is
+                    # a nationality, as everywhere else).
+                    qualified = True
+                    country = prev.country or (prev.id if prev.type == "country" else None)
+                    affiliation = prev.affiliation if prev.type == "person" else prev.id
+                    break
+                ws = max(folded.rfind(" ", 0, k), folded.rfind("\n", 0, k)) + 1
+                word = folded[ws:k].lower()
+                if word in _DETERMINERS:
+                    start, determined = ws, True
+                    break
+                if (
+                    word in _AGENT_MODIFIERS
+                    or word.isdigit()
+                    or word.endswith(_MODIFIER_SUFFIXES)
+                    or word.startswith(_MODIFIER_PREFIXES)
+                ):
+                    if word.endswith(_MODIFIER_SUFFIXES):
+                        owner = starts.get(ws)
+                        affiliation = owner.id if owner is not None else affiliation
+                    start, qualified = ws, True
+                    continue
+                break
+            if names.overlaps(start, hit_start):
+                # The phrase reached into a name: keep only the noun.
+                start = hit_start
+            if form.strict:
+                if not (determined or qualified):
+                    continue
+                nxt = _NEXT_WORD.match(folded, end)
+                # A past-tense verb ("the regime collapsed") keeps it a head.
+                if (
+                    nxt is not None
+                    and nxt.group(1) not in _AFTER_HEAD
+                    and not nxt.group(1).endswith("ed")
+                ):
+                    continue
+            of = _OF_PLACE.match(folded, end)
+            if of is not None and country is None:
+                place = starts.get(of.end())
+                if place is not None and place.type in ("country", "government"):
+                    country, end = place.country or place.id, place.end
+            entity = form.entity
+            if entity.kind == "GOV" and form.lower in _GOV_WORDS:
+                if country is None and (determined or qualified):
+                    i = bisect_left(place_starts, start) - 1
+                    country = places[i][1] if i >= 0 else None
+                state = self._by_id.get(country) if country else None
+                if state is not None:
+                    out.append(
+                        Actor(
+                            id=state.id, name=state.name, type="government",
+                            text=text[start:end], start=start, end=end, country=state.id,
+                            affiliation=state.id, source="coref",
+                        )
+                    )  # fmt: skip
+                    continue
+            state = self._by_id.get(country) if country else None
+            ident = f"{entity.id}:{country}" if state is not None else entity.id
+            name = f"{entity.name} ({state.name})" if state is not None else entity.name
+            out.append(
+                Actor(
+                    id=ident, name=name, type=entity.type, text=text[start:end], start=start,
+                    end=end, country=country, affiliation=affiliation or country,
+                    source="context",
+                )
+            )  # fmt: skip
+        return out
+
+    # -- pronouns -------------------------------------------------------------------
+
+    def _pronoun_actors(
+        self, ctx: _Context, resolved: tuple[Actor, ...], sentences: Sentences
+    ) -> list[Actor]:
+        """Resolve personal and possessive pronouns to an earlier mention,
+        or for "I" and "we" inside a quotation to its speaker."""
+        folded = ctx.folded
+        if sentences.text is not ctx.text and sentences.text != ctx.text:
+            sentences = Sentences.of(ctx.text)
+        quotes = _quotations(folded) if '"' in folded else []
+        quote_starts = [q[0] for q in quotes]
+        taken = _Coverage(len(folded))
+        for actor in resolved:
+            taken.add(actor.start, actor.end)
+        recent: list[Actor] = []
+        out: list[Actor] = []
+        i = 0
+        for start, end, word in ctx.pronouns:
+            if taken.overlaps(start, end):
+                continue
+            while i < len(resolved) and resolved[i].start < start:
+                recent.append(resolved[i])
+                i += 1
+            index = sentences.index_at(start)
+            floor = sentences.spans[max(0, index - _WINDOW)][0] if index >= 0 else 0
+            group = _PRONOUN_FORMS[word]
+            ref: Actor | None = None
+            if group in ("i", "we"):
+                q = bisect_left(quote_starts, start + 1) - 1
+                if q >= 0 and quotes[q][1] >= end:
+                    speaker = _speaker(resolved, quotes[q], folded)
+                    if speaker is not None:
+                        ref = speaker if group == "i" else self._body_of(speaker)
+                        if group == "i" and speaker.type != "person":
+                            ref = None
+            if ref is None:
+                ref = self._antecedent(recent, floor, group)
+            if ref is None:
+                continue
+            actor = Actor(
+                id=ref.id, name=ref.name, type=ref.type, text=ctx.text[start:end],
+                start=start, end=end, country=ref.country, role=ref.role,
+                role_org=ref.role_org, former=ref.former, affiliation=ref.affiliation,
+                source="coref",
+            )  # fmt: skip
+            out.append(actor)
+            recent.append(actor)
+        return out
+
+    def _antecedent(self, recent: list[Actor], floor: int, group: str) -> Actor | None:
+        """Return the latest mention at or after ``floor`` that ``group``
+        ("i", "we", "he", "they") may refer to."""
+        fallback: Actor | None = None
+        for actor in reversed(recent):
+            if actor.start < floor:
+                break
+            kind = actor.type
+            if group in ("i", "he"):
+                if kind == "person" and not actor.id.startswith("agent:"):
+                    return actor
+            elif group == "we":
+                if kind in ("organisation", "government") and not actor.id.startswith("agent:"):
+                    return actor
+                if kind == "person":
+                    body = self._body_of(actor)
+                    if body is not None:
+                        return body
+                if kind == "country" and fallback is None:
+                    fallback = self._body_of(actor)
+            elif kind in ("organisation", "government"):
+                return actor
+        return fallback
+
+    def _body_of(self, actor: Actor) -> Actor | None:
+        """Return the body a speaker talks for as "we": a person's
+        organisation or government, a country's government."""
+        if actor.type in ("organisation", "government"):
+            return actor
+        ident = actor.id if actor.type == "country" else actor.affiliation or actor.role_org
+        body = self._by_id.get(ident) if ident else None
+        if body is None:
+            return None
+        kind = "government" if body.type == "country" else "organisation"
+        return Actor(
+            id=body.id, name=body.name, type=kind, text=actor.text, start=actor.start,
+            end=actor.end, country=body.id if body.type == "country" else body.country,
+            affiliation=body.id, source="coref",
+        )  # fmt: skip
 
     def _is_alliance(self, ident: str) -> bool:
         entity = self._by_id.get(ident)
@@ -849,6 +1234,9 @@ class _Context:
     used_titles: set[int] = field(default_factory=set)
     titles: list[tuple[int, int, Title]] = field(default_factory=list)
     title_starts: list[int] = field(default_factory=list)
+    agent_hits: list[tuple[int, int, _AgentForm]] = field(default_factory=list)
+    pronouns: list[tuple[int, int, str]] = field(default_factory=list)
+    acronyms: list[tuple[int, int]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.covered = _Coverage(len(self.text))
@@ -862,6 +1250,51 @@ class _Context:
         return None
 
 
+def _quotations(folded: str) -> list[tuple[int, int]]:
+    """Return the quoted passages, pairing straight quotes within a line;
+    a quote left open runs to the end of its line."""
+    spans: list[tuple[int, int]] = []
+    opened = -1
+    pos = folded.find('"')
+    while pos != -1:
+        line_end = folded.find("\n", opened + 1) if opened >= 0 else -1
+        if opened >= 0 and line_end != -1 and line_end < pos:
+            spans.append((opened, line_end))
+            opened = -1
+        if opened < 0:
+            opened = pos
+        else:
+            spans.append((opened, pos + 1))
+            opened = -1
+        pos = folded.find('"', pos + 1)
+    if opened >= 0:
+        line_end = folded.find("\n", opened)
+        spans.append((opened, line_end if line_end != -1 else len(folded)))
+    return spans
+
+
+def _speaker(actors: tuple[Actor, ...], quote: tuple[int, int], folded: str) -> Actor | None:
+    """Return who a quotation is attributed to: the first person named
+    right after it ("...," said the general), else the last named right
+    before it, else a body named right after it."""
+    start, end = quote
+    line_end = folded.find("\n", end)
+    limit = min(end + _SPEAKER_REACH, line_end if line_end != -1 else len(folded))
+    line_start = folded.rfind("\n", 0, start) + 1
+    floor = max(start - _SPEAKER_REACH, line_start)
+    after = [a for a in actors if end <= a.start < limit]
+    for actor in after:
+        if actor.type == "person":
+            return actor
+    before = [a for a in actors if floor <= a.start and a.end <= start and a.type == "person"]
+    if before:
+        return before[-1]
+    for actor in after:
+        if actor.type in ("organisation", "government"):
+            return actor
+    return None
+
+
 def _is_name_part(folded: str, hit: _Hit) -> bool:
     """Tell whether a one-word place name belongs to a person's or a
     paper's name ("Michael Jordan", "George Washington", "Washington Post")."""
@@ -869,7 +1302,13 @@ def _is_name_part(folded: str, hit: _Hit) -> bool:
         return False
     if " " in folded[hit.start : hit.end]:
         return False
-    before = _CAP_BEFORE.search(folded, max(0, hit.start - 30), hit.start)
+    k = _skip_back(folded, hit.start)
+    # Cheap C-level tests first: a capitalised word must end right before.
+    before = (
+        _CAP_BEFORE.search(folded, max(0, hit.start - 30), hit.start)
+        if 0 < k < hit.start and folded[k - 1].islower()
+        else None
+    )
     if (
         before is not None
         and before.group(1) not in _STOP

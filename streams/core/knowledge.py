@@ -177,12 +177,17 @@ class KnowledgeBase:
         titles: Title words for finding unknown persons and roles.
         lexicon: The signal lexicon and modality cues.
         version: A fingerprint of the rows, carried into every analysis.
+        agents: Generic agents ("troops", "the regime", "civilians") as
+            entities whose ``kind`` is a sector code and whose ``aliases``
+            are the surface nouns; kept apart from ``entities`` because they
+            name classes of actors, not one actor.
     """
 
     entities: tuple[Entity, ...]
     titles: tuple[Title, ...]
     lexicon: Lexicon
     version: str
+    agents: tuple[Entity, ...] = ()
 
     @classmethod
     def from_rows(
@@ -194,8 +199,12 @@ class KnowledgeBase:
         titles: Iterable[Mapping[str, Any]],
         signals: Iterable[Mapping[str, Any]],
         modality: Iterable[Mapping[str, Any]],
+        agents: Iterable[Mapping[str, Any]] = (),
     ) -> KnowledgeBase:
         """Build a knowledge base from plain rows.
+
+        ``agents`` rows are optional; an agent id may repeat (one row for
+        the collective nouns, one for the singular person nouns).
 
         Raises:
             KnowledgeError: when a row is malformed or an id repeats.
@@ -215,6 +224,9 @@ class KnowledgeBase:
                 seen.add(entity.id)
                 entities.append(entity)
                 digest.update(repr(entity).encode())
+        agent_values = tuple(Entity.from_row(r, "organisation") for r in agents)
+        if agent_values:
+            digest.update(repr(agent_values).encode())
         title_values = tuple(Title.from_row(r) for r in titles)
         digest.update(repr(title_values).encode())
         signal_rows = list(signals)
@@ -227,6 +239,7 @@ class KnowledgeBase:
             titles=title_values,
             lexicon=lexicon,
             version=digest.hexdigest()[:12],
+            agents=agent_values,
         )
 
     def get(self, ident: str) -> Entity | None:

@@ -28,6 +28,7 @@ KNOWLEDGE_FILES: tuple[str, ...] = (
     "titles",
     "signals",
     "modality",
+    "agents",
 )
 
 

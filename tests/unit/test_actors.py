@@ -65,8 +65,24 @@ TITLES: list[dict[str, Any]] = [
     {"text": "advisor", "canonical": "adviser", "rank": 0.6},
 ]
 
+AGENTS: list[dict[str, Any]] = [
+    {"id": "agent:GOV", "name": "government", "kind": "GOV",
+     "aliases": ["~government", "~regime", "authorities"]},
+    {"id": "agent:MIL", "name": "military", "kind": "MIL",
+     "aliases": ["~military", "troops", "soldiers", "security forces", "forces"]},
+    {"id": "agent:MIL", "name": "soldier", "type": "person", "kind": "MIL",
+     "aliases": ["~soldier"]},
+    {"id": "agent:CVL", "name": "civilians", "kind": "CVL", "aliases": ["civilians", "people"]},
+    {"id": "agent:IGO", "name": "international community", "kind": "IGO",
+     "aliases": ["international community"]},
+    {"id": "group:kurds", "name": "Kurds", "kind": "ethnic_group",
+     "aliases": ["Kurds", "Kurdish"]},
+]  # fmt: skip
 
-def make_kb(persons: list[dict[str, Any]] | None = None) -> KnowledgeBase:
+
+def make_kb(
+    persons: list[dict[str, Any]] | None = None, agents: list[dict[str, Any]] | None = None
+) -> KnowledgeBase:
     """Build a small knowledge base from rows."""
     return KnowledgeBase.from_rows(
         countries=COUNTRIES,
@@ -75,6 +91,7 @@ def make_kb(persons: list[dict[str, Any]] | None = None) -> KnowledgeBase:
         titles=TITLES,
         signals=[],
         modality=[],
+        agents=AGENTS if agents is None else agents,
     )
 
 
@@ -355,6 +372,8 @@ class TestOrganisations:
 SOUP_WORDS = (
     "NATO Ukrainian President Zelenskiy the Kremlin said , Ünïcödé ’s former Jens Stoltenberg"
     " Ministry of Defence \n Washington in Kyiv . Łukasz government"
+    ' we We I he they \u201c " ( ) troops the regime Iraqi security forces CJTF-OIR 407th'
+    " Air Group Kurdish civilians"
 )
 SOUP = SOUP_WORDS.split(" ")
 
@@ -401,3 +420,137 @@ class TestBareSurnames:
         """Text "Mr Stoltenberg" without a matching title is an unknown, not the KB person."""
         actor = find(run(extractor, "Mr. Stoltenberg spoke."), "Stoltenberg")
         assert actor.id == "person:stoltenberg"
+
+
+class TestGenericAgents:
+    """Generic agent nouns from the agents dictionary."""
+
+    def test_plural_noun_is_an_organisation(self, extractor: ActorExtractor) -> None:
+        """A plural agent noun is a collective organisation mention with its sector id."""
+        actor = find(run(extractor, "Shelling killed ten civilians on Monday."), "civilians")
+        assert (actor.id, actor.type) == ("agent:CVL", "organisation")
+
+    def test_demonym_qualifies_the_agent(self, extractor: ActorExtractor) -> None:
+        """A demonym before the noun gives the country and stays a country mention."""
+        actors = run(extractor, "Iraqi security forces entered the town.")
+        actor = find(actors, "security forces")
+        assert (actor.id, actor.country) == ("agent:MIL:IRQ", "IRQ")
+        assert find(actors, "Iraqi").type == "country"
+
+    def test_person_possessor_gives_the_country(self, extractor: ActorExtractor) -> None:
+        """A person's "government" is the government of that person's country."""
+        actors = run(extractor, "Volodymyr Zelenskyy's government resigned.")
+        actor = find(actors, "government")
+        assert (actor.id, actor.type) == ("UKR", "government")
+
+    def test_determiner_and_modifier_join_the_span(self, extractor: ActorExtractor) -> None:
+        """Determiners and general adjectives belong to the agent's phrase."""
+        actors = run(extractor, "We thank the international community for its help.")
+        assert find(actors, "the international community").id == "agent:IGO"
+
+    def test_the_regime_is_the_last_country_government(self, extractor: ActorExtractor) -> None:
+        """The words "the regime" resolve to the latest country's government."""
+        actors = run(extractor, "Iraq rejected the plan. The regime said it would not talk.")
+        actor = find(actors, "The regime")
+        assert (actor.id, actor.type) == ("IRQ", "government")
+
+    def test_ambiguous_word_before_a_noun_is_no_agent(self, extractor: ActorExtractor) -> None:
+        """A "~" form followed by a noun modifies it ("the military campaign")."""
+        actors = run(extractor, "The military campaign lasted a year.")
+        assert all("military" not in a.text for a in actors)
+
+    def test_ambiguous_word_as_head_is_an_agent(self, extractor: ActorExtractor) -> None:
+        """A "~" form after a determiner and before a verb is the actor."""
+        actor = find(run(extractor, "The military said the road was open."), "The military")
+        assert actor.id == "agent:MIL"
+
+    def test_singular_human_noun_is_a_person(self, extractor: ActorExtractor) -> None:
+        """A singular role noun from a person row is a person mention."""
+        actor = find(run(extractor, "A soldier was wounded."), "A soldier")
+        assert actor.type == "person"
+
+    def test_ethnic_group(self, extractor: ActorExtractor) -> None:
+        """Ethnic and religious group words are organisation mentions of their group."""
+        actor = find(run(extractor, "Kurdish fighters held the ridge."), "Kurdish")
+        assert actor.id == "group:kurds"
+
+    def test_no_agents_without_rows(self) -> None:
+        """A knowledge base without agent rows finds no generic agents."""
+        actors = run(ActorExtractor(make_kb(agents=[])), "Ten civilians fled.")
+        assert actors == ()
+
+
+class TestPronouns:
+    """Pronoun coreference: emitted only when resolved."""
+
+    def test_we_in_a_quote_is_the_speakers_body(self, extractor: ActorExtractor) -> None:
+        """A "we" in a quotation is the speaker's organisation or government."""
+        text = '"We will not back down," NATO Secretary-General Jens Stoltenberg said.'
+        actor = find(run(extractor, text), "We")
+        assert (actor.id, actor.type, actor.source) == ("NATO", "organisation", "coref")
+
+    def test_i_in_a_quote_is_the_speaker(self, extractor: ActorExtractor) -> None:
+        """An "I" in a quotation is the person it is attributed to."""
+        text = 'Jens Stoltenberg said: "I am confident the allies will agree."'
+        assert find(run(extractor, text), "I").id == "stoltenberg-jens"
+
+    def test_he_is_the_latest_person(self, extractor: ActorExtractor) -> None:
+        """A "he" refers to the latest person within the window."""
+        text = "Jens Stoltenberg arrived in Kyiv. He met officials there."
+        assert find(run(extractor, text), "He").id == "stoltenberg-jens"
+
+    def test_they_is_the_latest_group(self, extractor: ActorExtractor) -> None:
+        """A "they" refers to the latest organisation mention."""
+        text = "Ukrainian troops crossed the river. They took the village."
+        assert find(run(extractor, text), "They").id == "agent:MIL:UKR"
+
+    def test_we_outside_quotes_is_the_latest_body(self, extractor: ActorExtractor) -> None:
+        """A "we" outside quotations is the latest organisation or government."""
+        actor = find(run(extractor, "The EU issued a statement. We condemn the attack."), "We")
+        assert actor.id == "EU"
+
+    def test_unresolved_pronoun_is_not_emitted(self, extractor: ActorExtractor) -> None:
+        """A pronoun with no antecedent in the window is not an actor."""
+        assert run(extractor, "He said that they would come.") == ()
+
+    def test_window_is_three_sentences(self, extractor: ActorExtractor) -> None:
+        """An antecedent more than two sentences back is out of reach."""
+        text = "Jens Stoltenberg spoke. It rained. It snowed. It hailed. He left."
+        assert all(a.text != "He" for a in run(extractor, text))
+
+    def test_possessives_are_not_emitted(self, extractor: ActorExtractor) -> None:
+        """Possessive pronouns qualify nouns and are left out."""
+        text = "Jens Stoltenberg spoke. His plan was clear."
+        assert all(a.text != "His" for a in run(extractor, text))
+
+
+class TestAcronymsAndUnits:
+    """Organisations found from acronyms and unit names."""
+
+    def test_defined_acronym_reuses_the_id(self, extractor: ActorExtractor) -> None:
+        """An acronym defined in parentheses after a name has that name's id."""
+        text = "The Joint Task Force (JTF) led the effort. Later JTF moved north."
+        actors = run(extractor, text)
+        later = [a for a in actors if a.text == "JTF"]
+        assert len(later) == 2
+        assert {a.id for a in later} == {find(actors, "Joint Task Force").id}
+
+    def test_repeated_acronym_is_an_organisation(self, extractor: ActorExtractor) -> None:
+        """An unknown all-capital word used twice is an organisation."""
+        actors = run(extractor, "Officers of ABCD met. ABCD later left the talks.")
+        assert [a.type for a in actors if a.text == "ABCD"] == ["organisation"] * 2
+
+    def test_single_unknown_acronym_is_left(self, extractor: ActorExtractor) -> None:
+        """An unknown all-capital word used once without "the" is not an actor."""
+        assert run(extractor, "An XYZ report came out.") == ()
+
+    def test_acronym_with_unit_number(self, extractor: ActorExtractor) -> None:
+        """A number after an acronym belongs to the unit's name."""
+        actors = run(extractor, "Ships of the CTF 50 sailed; CTF 50 returned.")
+        assert [a.text for a in actors if a.text.startswith("CTF")] == ["CTF 50", "CTF 50"]
+
+    def test_ordinal_unit(self, extractor: ActorExtractor) -> None:
+        """An ordinal before a unit name belongs to the organisation."""
+        actor = find(run(extractor, "The 407th Air Expeditionary Group flew."),
+                     "407th Air Expeditionary Group")  # fmt: skip
+        assert actor.type == "organisation"

@@ -178,3 +178,32 @@ class TestTitles:
         rank = {r["text"]: r["rank"] for r in titles}
         assert rank["President"] == 1.0
         assert rank["President"] > rank["Ambassador"] > rank["spokesperson"]
+
+
+class TestAgents:
+    """The generic agents file."""
+
+    def test_rows_have_ids_kinds_and_forms(self) -> None:
+        """Every agent row has a namespaced id, a kind and at least one surface form."""
+        bad = [
+            row.get("id")
+            for row in rows("agents")
+            if not str(row.get("id", "")).startswith(("agent:", "group:"))
+            or not row.get("kind")
+            or not row.get("aliases")
+        ]
+        assert bad == []
+
+    def test_types_are_organisation_or_person(self) -> None:
+        """Agent rows are collective organisations or singular persons."""
+        assert {row.get("type", "organisation") for row in rows("agents")} <= {
+            "organisation",
+            "person",
+        }
+
+    def test_loader_reads_agents(self) -> None:
+        """The packaged knowledge base carries the agent rows."""
+        from streams.knowledge.loader import load_knowledge
+
+        kb = load_knowledge()
+        assert any(a.id == "agent:MIL" for a in kb.agents)

@@ -80,8 +80,13 @@ def _month_end(month: str) -> date:
     return date(year, mon, calendar.monthrange(year, mon)[1])
 
 
+# Kosovo has no ISO 3166 code; countries.jsonl uses the user-assigned XKX
+# that the EU and IMF use.
+_NON_ISO_COUNTRIES = frozenset({"XKX"})
+
+
 def _is_country(code: str) -> bool:
-    return pycountry.countries.get(alpha_3=code) is not None
+    return code in _NON_ISO_COUNTRIES or pycountry.countries.get(alpha_3=code) is not None
 
 
 AS_OF = _month_end(min(row["checked"] for row in ROWS))
