@@ -22,10 +22,13 @@ import ahocorasick
 
 __all__ = [
     "Anchor",
+    "Domain",
+    "Evaluation",
     "Lexicon",
     "LexiconError",
     "ModalityCue",
     "Rule",
+    "boundary_text",
     "inflect",
     "lower_keep_length",
     "phrase_regex",
@@ -72,6 +75,15 @@ _IRREGULAR: dict[str, tuple[str, ...]] = {
     "cast": ("cast",), "hurt": ("hurt",), "upset": ("upset",), "broadcast": ("broadcast",),
 }
 _VOWELS = frozenset("aeiou")
+# Every character that is not part of a word; it becomes a space in the
+# scanned copy of the text so automaton keys padded with spaces match whole
+# words only, without a Python check per hit.
+_NONWORD = re.compile(r"\W")
+# The same mapping as a byte table over Latin-1: a byte translation is about
+# twenty times faster than a regex substitution. Characters beyond Latin-1
+# are encoded as "?" (a non-word character); no key contains them.
+_BOUNDARY_TABLE = bytes(
+    b if chr(b).isalnum() or b == ord("_") else ord(" ") for b in range(256))
 
 
 class LexiconError(ValueError):
@@ -88,6 +100,21 @@ def lower_keep_length(text: str) -> str:
     if len(lowered) == len(text):
         return lowered
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
+def boundary_text(lowered: str) -> str:
+    """Return ``lowered`` with non-word characters as spaces, padded by one space.
+
+    Automaton keys are word forms with a space on both sides (see
+    :func:`_boundary_key`), so a key matches only on whole words; offset ``i``
+    of the result is offset ``i - 1`` of ``lowered``.
+    """
+    scanned = lowered.encode("latin-1", "replace").translate(_BOUNDARY_TABLE)
+    return " " + scanned.decode("latin-1") + " "
+
+
+def _boundary_key(form: str) -> str:
+    return " " + _NONWORD.sub(" ", form) + " "
 
 
 def _cvc(word: str) -> bool:
@@ -228,6 +255,15 @@ class Rule:
         nominal: The row's patterns are noun phrases ("intelligence
             sharing"): a mention of a topic rather than a reported act, so
             its severity takes the ``nominal`` factor.
+        not_after: Words within ``window`` words after the trigger that veto
+            it ("rejected reports that ...": a denial, not a rejection).
+        speech_act: The trigger is a speech act (threaten, warn, demand,
+            offer): the act happened even when its content is conditional,
+            so a trailing if-clause does not govern it.
+        veto_domains: Domains (``domain`` rows) in whose context the row's
+            military sense does not hold ("the striker attacked").
+        idiom: The row is a fixed expression with no event sense ("price
+            war"); it absorbs the triggers it overlaps and yields no signal.
     """
 
     id: str
@@ -241,6 +277,52 @@ class Rule:
     window: int = 4
     not_before: re.Pattern[str] | None = None
     nominal: bool = False
+    not_after: re.Pattern[str] | None = None
+    speech_act: bool = False
+    veto_domains: tuple[str, ...] = ()
+    idiom: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Domain:
+    """A non-military (or, with ``counter``, military) context of discourse.
+
+    Attributes:
+        name: Domain name that rules list in ``veto_domains``.
+        cues: Words that put the whole sentence in the domain ("striker",
+            "box office"), or None.
+        near: Words that put a trigger in the domain when they stand within
+            ``window`` words of it or in the sentence's opening subject
+            ("the company launched an attack", "fighting for the title").
+        window: Word window of ``near``.
+        agents: Sector codes of generic agents (``agent:BUS``) whose
+            acting as the trigger's source puts it in the domain.
+        counter: The domain is military: its evidence keeps the literal
+            sense whatever other domains say.
+    """
+
+    name: str
+    cues: re.Pattern[str] | None = None
+    near: re.Pattern[str] | None = None
+    window: int = 6
+    agents: frozenset[str] = frozenset()
+    counter: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    """Evaluative adjectives that are part of a disapproval, not events.
+
+    Attributes:
+        regex: Matches the adjectives ("provocative", "aggressive").
+        types: Types of the governing act (DISAPPROVE, REJECT).
+        window: How many words after the governing trigger the adjective
+            may stand ("condemned the drills as provocative").
+    """
+
+    regex: re.Pattern[str]
+    types: frozenset[str]
+    window: int = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,7 +352,10 @@ class ModalityCue:
         regex: Matches any of the row's cues in lower-cased text.
         scope: "before" (cue precedes the trigger in its clause within
             ``window`` words), "sentence" (anywhere before the trigger in
-            the sentence, or up to ``window`` words after it).
+            the sentence, or up to ``window`` words after it),
+            "complement" (the cue's complement clause holds the trigger:
+            "denied that it plans to send troops", within ``window`` words
+            and up to a coordinated or contrasting clause).
         window: Word window of the scope.
         flip: For negation cues of restraint ("avoid", "refrain from"):
             a negated escalation becomes a de-escalation.
@@ -293,6 +378,7 @@ class ModalityCue:
     speaker_after: bool = False
     intent: bool = False
     halt: bool = False
+    denial: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -315,6 +401,11 @@ class Lexicon:
             cues; a key maps to ``(length, ((cue index, tail regex or
             None), ...))``. One scan of the text finds every cue, so no cue
             regex is run over a sentence. None when there are no cues.
+        domains: Contexts that veto military senses (``domain`` rows).
+        evaluation: Evaluative adjectives inside a disapproval, or None.
+
+    Both automata are keyed by space-padded forms and scan
+    :func:`boundary_text`, so they report whole words only.
     """
 
     rules: tuple[Rule, ...] = ()
@@ -324,6 +415,8 @@ class Lexicon:
     intents: Mapping[str, tuple[str, frozenset[str]]] = field(default_factory=dict)
     automaton: Any = field(default=None, compare=False, repr=False)
     cue_automaton: Any = field(default=None, compare=False, repr=False)
+    domains: tuple[Domain, ...] = ()
+    evaluation: Evaluation | None = None
 
     @classmethod
     def from_rows(
@@ -339,8 +432,9 @@ class Lexicon:
         rules: list[Rule] = []
         keys: dict[str, list[Anchor]] = {}
         seen: set[str] = set()
-        for row in signal_rows:
-            rule, patterns = _rule(row)
+        idioms = [r for r in modality_rows if r.get("kind") == "idiom"]
+        for row in (*signal_rows, *idioms):
+            rule, patterns = _idiom(row) if row.get("kind") == "idiom" else _rule(row)
             if rule.id in seen:
                 raise LexiconError(f"{rule.id}: duplicate lexicon row id")
             seen.add(rule.id)
@@ -357,8 +451,19 @@ class Lexicon:
                     raise LexiconError(f"{rule.id}: pattern {pattern!r}: {exc}") from exc
                 anchor = Anchor(rule=index, tail=tail, length=len(toks))
                 for form in token_forms(toks[0]):
-                    keys.setdefault(form, []).append(anchor)
+                    # "cyber-attack" and "cyber attack" share a padded key.
+                    entry = keys.setdefault(_boundary_key(form), [])
+                    if anchor not in entry:
+                        entry.append(anchor)
         cues, factors, flips, intents = _modality(modality_rows)
+        domains = tuple(_domain(r) for r in modality_rows if r.get("kind") == "domain")
+        evaluations = [r for r in modality_rows if r.get("kind") == "evaluation"]
+        evaluation = _evaluation(evaluations[-1]) if evaluations else None
+        known = {d.name for d in domains}
+        for rule in rules:
+            unknown = set(rule.veto_domains) - known
+            if unknown:
+                raise LexiconError(f"{rule.id}: unknown domains {sorted(unknown)}")
         cue_keys: dict[str, list[tuple[int, re.Pattern[str] | None]]] = {}
         for index, row in enumerate(
                 r for r in modality_rows if r.get("kind", "modality") in ("modality", "speech")):
@@ -366,18 +471,21 @@ class Lexicon:
                 toks = phrase.split()
                 tail = re.compile(phrase_regex(toks[1:]) + r"(?!\w)") if len(toks) > 1 else None
                 for form in token_forms(toks[0]):
-                    cue_keys.setdefault(form, []).append((index, tail))
+                    cue_entry = cue_keys.setdefault(_boundary_key(form), [])
+                    if (index, tail) not in cue_entry:
+                        cue_entry.append((index, tail))
         cue_automaton = None
         if cue_keys:
             cue_automaton = ahocorasick.Automaton()
             for key, entries in cue_keys.items():
-                cue_automaton.add_word(key, (len(key), tuple(entries)))
+                # The stored length is the form's, without the padding.
+                cue_automaton.add_word(key, (len(key) - 2, tuple(entries)))
             cue_automaton.make_automaton()
         automaton = None
         if keys:
             automaton = ahocorasick.Automaton()
             for key, anchors in keys.items():
-                automaton.add_word(key, (len(key), tuple(anchors)))
+                automaton.add_word(key, (len(key) - 2, tuple(anchors)))
             automaton.make_automaton()
         return cls(
             rules=tuple(rules),
@@ -387,6 +495,8 @@ class Lexicon:
             intents=intents,
             automaton=automaton,
             cue_automaton=cue_automaton,
+            domains=domains,
+            evaluation=evaluation,
         )
 
 
@@ -424,6 +534,7 @@ def _rule(row: Mapping[str, Any]) -> tuple[Rule, tuple[str, ...]]:
     window = row.get("window", 4)
     if isinstance(window, bool) or not isinstance(window, int) or window < 1:
         raise LexiconError(f"{ident}: 'window' must be a positive integer")
+    veto_domains = _str_list(row, "veto_domains", ident)
     rule = Rule(
         id=ident,
         type=kind,
@@ -436,8 +547,50 @@ def _rule(row: Mapping[str, Any]) -> tuple[Rule, tuple[str, ...]]:
         window=window,
         not_before=_words_regex(_str_list(row, "not_before", ident)),
         nominal=bool(row.get("nominal", False)),
+        not_after=_words_regex(_str_list(row, "not_after", ident)),
+        speech_act=bool(row.get("speech_act", False)),
+        veto_domains=veto_domains,
     )
     return rule, patterns
+
+
+def _idiom(row: Mapping[str, Any]) -> tuple[Rule, tuple[str, ...]]:
+    ident = row.get("id")
+    if not isinstance(ident, str) or not ident:
+        raise LexiconError(f"idiom row {dict(row)!r:.80}: 'id' must be a non-empty string")
+    patterns = _str_list(row, "patterns", ident)
+    if not patterns:
+        raise LexiconError(f"{ident}: 'patterns' must not be empty")
+    # Type, polarity and severity are never reported: an idiom yields no signal.
+    return Rule(id=ident, type="IDIOM", polarity="escalation", mode=None, severity=-1.0,
+                idiom=True), patterns
+
+
+def _domain(row: Mapping[str, Any]) -> Domain:
+    ident = str(row.get("id"))
+    name = row.get("domain")
+    if not isinstance(name, str) or not name:
+        raise LexiconError(f"{ident}: a domain row needs a 'domain' name")
+    window = row.get("window", 6)
+    if isinstance(window, bool) or not isinstance(window, int) or window < 1:
+        raise LexiconError(f"{ident}: 'window' must be a positive integer")
+    cues = _words_regex(_str_list(row, "cues", ident))
+    near = _words_regex(_str_list(row, "near", ident))
+    agents = frozenset(_str_list(row, "agents", ident))
+    if cues is None and near is None and not agents:
+        raise LexiconError(f"{ident}: a domain row needs 'cues', 'near' or 'agents'")
+    return Domain(name=name, cues=cues, near=near, window=window, agents=agents,
+                  counter=bool(row.get("counter", False)))
+
+
+def _evaluation(row: Mapping[str, Any]) -> Evaluation:
+    ident = str(row.get("id"))
+    regex = _words_regex(_str_list(row, "cues", ident))
+    types = frozenset(_str_list(row, "types", ident))
+    window = row.get("window", 8)
+    if regex is None or not types or isinstance(window, bool) or not isinstance(window, int):
+        raise LexiconError(f"{ident}: an evaluation row needs 'cues', 'types' and a 'window'")
+    return Evaluation(regex=regex, types=types, window=window)
 
 
 _DEFAULT_FACTORS: dict[str, float] = {
@@ -491,15 +644,17 @@ def _modality(
                 raise LexiconError(f"{ident}: an intent row needs 'polarity' and 'type'")
             intents[str(polarity)] = (kind_to, frozenset(_str_list(row, "types", ident)))
             continue
+        if kind in ("idiom", "domain", "evaluation"):
+            continue  # compiled by Lexicon.from_rows
         if kind not in ("modality", "speech"):
-            raise LexiconError(
-                f"{ident}: 'kind' must be modality, speech, factors, flip or intent")
+            raise LexiconError(f"{ident}: 'kind' must be modality, speech, factors, flip, "
+                               "intent, idiom, domain or evaluation")
         modality = row.get("modality")
         if kind == "modality" and modality not in _MODALITIES:
             raise LexiconError(f"{ident}: 'modality' must be one of {_MODALITIES}")
         scope = row.get("scope", "before")
-        if scope not in ("before", "sentence"):
-            raise LexiconError(f"{ident}: 'scope' must be 'before' or 'sentence'")
+        if scope not in ("before", "sentence", "complement"):
+            raise LexiconError(f"{ident}: 'scope' must be 'before', 'sentence' or 'complement'")
         window = row.get("window", 5)
         if isinstance(window, bool) or not isinstance(window, int) or window < 0:
             raise LexiconError(f"{ident}: 'window' must be a non-negative integer")
@@ -520,5 +675,6 @@ def _modality(
             speaker_after=bool(row.get("speaker_after", False)),
             intent=bool(row.get("intent", False)),
             halt=bool(row.get("halt", False)),
+            denial=bool(row.get("denial", False)),
         ))
     return cues, factors, flips, intents

@@ -20,7 +20,7 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from streams.core.lexicon import Lexicon, ModalityCue
+from streams.core.lexicon import Lexicon, ModalityCue, boundary_text
 
 __all__ = ["ModalityResult", "SentenceCues", "assess_modality", "clause_start", "find_cues",
            "sentence_cues"]
@@ -32,9 +32,15 @@ _PRIORITY = {"negated": 4, "conditional": 3, "hypothetical": 2, "future": 1}
 _BOUNDARY = re.compile(
     r"[,;:()\u2013\u2014\"\u201c\u201d]|\s-\s"
     r"|(?<!\w)(?:but|while|whereas|although|though|because|after|before|which|who|whom"
-    r"|when|since|that|amid|despite)(?!\w)"
+    r"|when|since|that|amid|despite|if|unless)(?!\w)"
 )
 _WORD = re.compile(r"\w[\w'\u2019-]*")
+# What ends the complement of a denial ("denied that it plans to send
+# troops, saying ..."): a new coordinated, contrasting or adverbial clause.
+_COMPLEMENT_END = re.compile(
+    r"[;:()\u2013\u2014]|,\s*(?:and|but|saying|adding|while|although|though|as|which)(?!\w)"
+    r"|(?<!\w)(?:but|while|whereas|although|though|however)(?!\w)"
+)
 # Words a negation reaches through to its verb ("did not immediately
 # attack", "refused to even meet"); any other word in between means the
 # negation belongs to another verb ("not provided at a summit").
@@ -60,6 +66,8 @@ class ModalityResult:
             trigger, even if another cue sets the modality.
         halt: True when the governing negation ends an ongoing act
             ("suspended", "called off") rather than denying it.
+        denial: True when the governing negation denies a report ("denied
+            that"): the statement is negated and never flipped.
     """
 
     modality: str = "asserted"
@@ -68,6 +76,7 @@ class ModalityResult:
     flip: bool = False
     intent: bool = False
     halt: bool = False
+    denial: bool = False
 
 
 ASSERTED = ModalityResult()
@@ -103,23 +112,32 @@ class SentenceCues:
     hits: tuple[tuple[tuple[int, int], ...], ...]
 
 
-def find_cues(lexicon: Lexicon, lowered: str, start: int = 0, end: int | None = None
-              ) -> list[tuple[int, int, int]]:
+def find_cues(lexicon: Lexicon, lowered: str, start: int = 0, end: int | None = None,
+              padded: str | None = None) -> list[tuple[int, int, int]]:
     """Return ``(start, end, cue index)`` of every cue in ``lowered``, by start.
 
     One pass of the cue automaton over the text; a multi-word cue's tail is
     matched only where its first word occurs, on whole words.
+
+    Args:
+        lexicon: Compiled cues.
+        lowered: The lower-cased text.
+        start: Where to begin.
+        end: Where to stop (the text's end when None).
+        padded: ``boundary_text(lowered)`` when the caller has it already.
     """
     automaton = lexicon.cue_automaton
     stop = len(lowered) if end is None else end
     if automaton is None or stop <= start:
         return []
+    if padded is None:
+        padded = boundary_text(lowered)
     out: list[tuple[int, int, int]] = []
-    for last, (klen, entries) in automaton.iter(lowered, start, stop):
-        e = last + 1
+    # Keys are space-padded word forms: a hit is a whole word, ending one
+    # character before the trailing space (offset ``last``) in ``lowered``.
+    for last, (klen, entries) in automaton.iter(padded, start, stop + 2):
+        e = last - 1
         b = e - klen
-        if (b > 0 and _is_word(lowered[b - 1])) or (e < len(lowered) and _is_word(lowered[e])):
-            continue
         for index, tail in entries:
             if tail is None:
                 out.append((b, e, index))
@@ -129,10 +147,6 @@ def find_cues(lexicon: Lexicon, lowered: str, start: int = 0, end: int | None = 
                     out.append((b, m.end(), index))
     out.sort()
     return out
-
-
-def _is_word(ch: str) -> bool:
-    return ch.isalnum() or ch == "_"
 
 
 def sentence_cues(
@@ -154,18 +168,21 @@ def sentence_cues(
     if found is None:
         found = find_cues(lexicon, lowered, s0, s1)
     lo = bisect_left(found, (s0, -1, -1))
-    hits: list[list[tuple[int, int]]] = [[] for _ in lexicon.cues]
+    buckets: dict[int, list[tuple[int, int]]] = {}
     for i in range(lo, len(found)):
         a, b, index = found[i]
         if a >= s1:
             break
         if b <= s1:
-            hits[index].append((a, b))
+            buckets.setdefault(index, []).append((a, b))
+    hits: list[tuple[tuple[int, int], ...]] = [()] * len(lexicon.cues)
+    for index, spans in buckets.items():
+        hits[index] = tuple(spans)
     return SentenceCues(
         s0,
         s1,
         tuple(m.end() for m in _BOUNDARY.finditer(lowered, s0, s1)),
-        tuple(tuple(h) for h in hits),
+        tuple(hits),
     )
 
 
@@ -176,6 +193,8 @@ def assess_modality(
     sentence: tuple[int, int],
     trigger: tuple[int, int],
     cues: SentenceCues | None = None,
+    *,
+    speech_act: bool = False,
 ) -> ModalityResult:
     """Return the modality of the trigger at ``trigger`` within ``sentence``.
 
@@ -187,6 +206,9 @@ def assess_modality(
         trigger: ``(start, end)`` of the trigger.
         cues: The sentence's cue positions from :func:`sentence_cues`, to
             share between the triggers of one sentence; found when None.
+        speech_act: The trigger is a speech act ("threatened", "urged"):
+            the act was performed, so a trailing if-clause conditions its
+            content, not the act.
     """
     if cues is None or (cues.start, cues.end) != sentence:
         cues = sentence_cues(lexicon, lowered, sentence)
@@ -205,17 +227,35 @@ def assess_modality(
         rank = _PRIORITY[cue.modality]
         if rank < best_rank and (intent or not cue.intent):
             continue
-        found = _find(cue, hits, lowered, cues.end, t0, t1, clause)
+        found = _find(cue, hits, lowered, cues.end, t0, t1, clause, speech_act)
         if found is None:
             continue
         intent = intent or cue.intent
         a, b = found
         if rank > best_rank or (rank == best_rank and cue.flip and not best.flip):
-            best = ModalityResult(cue.modality, text[a:b], a, cue.flip, cue.intent, cue.halt)
+            best = ModalityResult(cue.modality, text[a:b], a, cue.flip, cue.intent, cue.halt,
+                                  cue.denial)
             best_rank = rank
     if intent and not best.intent:
-        best = ModalityResult(best.modality, best.cue, best.cue_start, best.flip, True, best.halt)
+        best = ModalityResult(best.modality, best.cue, best.cue_start, best.flip, True, best.halt,
+                              best.denial)
     return best
+
+
+def _find_complement(
+    hits: tuple[tuple[int, int], ...], lowered: str, t0: int, window: int
+) -> tuple[int, int] | None:
+    """The last cue before the trigger whose complement clause still runs there."""
+    last: tuple[int, int] | None = None
+    for a, b in hits:
+        if b > t0:
+            break
+        last = a, b
+    if last is None or _words_between(lowered, last[1], t0) > window:
+        return None
+    if _COMPLEMENT_END.search(lowered, last[1], t0) is not None:
+        return None
+    return last
 
 
 def _find(
@@ -226,16 +266,19 @@ def _find(
     t0: int,
     t1: int,
     clause: int,
+    speech_act: bool = False,
 ) -> tuple[int, int] | None:
     if cue.scope == "sentence":
         for a, b in hits:
             if b <= t0:
                 return a, b
-            if a >= t1:
+            if a >= t1 and not speech_act:
                 if _words_between(lowered, t1, a) <= cue.window:
                     return a, b
                 return None
         return None
+    if cue.scope == "complement":
+        return _find_complement(hits, lowered, t0, cue.window)
     # Only the last few words of the clause can hold a governing cue.
     lo = max(clause, t0 - _CHARS_PER_WORD * (cue.window + 3))
     last: tuple[int, int] | None = None

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from streams.core.knowledge import KnowledgeBase
-from streams.core.lexicon import Lexicon, Rule, lower_keep_length
+from streams.core.lexicon import Domain, Lexicon, Rule, boundary_text, lower_keep_length
 from streams.core.modality import (
     ModalityResult,
     SentenceCues,
@@ -74,22 +74,28 @@ def _is_word(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
 
 
-def find_matches(lexicon: Lexicon, lowered: str) -> list[Match]:
+def find_matches(lexicon: Lexicon, lowered: str, padded: str | None = None) -> list[Match]:
     """Return every pattern match in ``lowered`` (lower-cased text), unresolved.
 
     The automaton scans the text once; a pattern's tail is tried only where
     its anchor fired on whole-word boundaries.
+
+    Args:
+        lexicon: Compiled rules.
+        lowered: The lower-cased text.
+        padded: ``boundary_text(lowered)`` when the caller has it already.
     """
     automaton = lexicon.automaton
     if automaton is None or not lowered:
         return []
-    n = len(lowered)
+    if padded is None:
+        padded = boundary_text(lowered)
     out: list[Match] = []
-    for last, (klen, anchors) in automaton.iter(lowered):
-        end = last + 1
+    # Keys are space-padded word forms, so every hit is a whole word; its
+    # trailing space is at ``last`` in ``padded``, one past its end in ``lowered``.
+    for last, (klen, anchors) in automaton.iter(padded):
+        end = last - 1
         start = end - klen
-        if (start > 0 and _is_word(lowered[start - 1])) or (end < n and _is_word(lowered[end])):
-            continue
         for anchor in anchors:
             if anchor.tail is None:
                 out.append(Match(start, end, anchor.rule, anchor.length))
@@ -154,6 +160,8 @@ _ADJUNCT = re.compile(
     r"had|will|would)(?!\w))[\w'\u2019-]+){0,3}?\s+\Z"
 )
 _ADJUNCT_REACH = 48
+# Greedy: matches up to the last clause mark, in one call.
+_LAST_CLAUSE_MARK = re.compile(r".*[,;:()\"\u201c\u201d]", re.DOTALL)
 
 
 def _background(lowered: str, m: Match, s0: int) -> bool:
@@ -164,9 +172,9 @@ def _background(lowered: str, m: Match, s0: int) -> bool:
     """
     lo = max(s0, m.start - _ADJUNCT_REACH)
     head = lowered[lo:m.start]
-    cut = max(head.rfind(c) for c in ",;:()\"\u201c\u201d")
-    if cut >= 0:
-        head = head[cut + 1:]
+    cut = _LAST_CLAUSE_MARK.match(head)
+    if cut is not None:
+        head = head[cut.end():]
     return _ADJUNCT.search(head) is not None
 
 
@@ -198,12 +206,112 @@ def _vetoed(rule: Rule, lowered: str, m: Match, s0: int, s1: int) -> bool:
     if rule.not_before is not None and rule.not_before.search(
             lowered, max(s0, m.start - reach), m.start):
         return True
+    if rule.not_after is not None and rule.not_after.search(
+            lowered, m.end, min(s1, m.end + reach)):
+        return True
     if rule.not_near is None and rule.near is None:
         return False
     lo, hi = max(s0, m.start - reach), min(s1, m.end + reach)
     if rule.not_near is not None and rule.not_near.search(lowered, lo, hi):
         return True
     return rule.near is not None and rule.near.search(lowered, lo, hi) is None
+
+
+# The sentence's opening words hold its subject ("The company ... launched").
+_SUBJECT_REACH = 6 * _CHARS_PER_WORD
+
+
+def _sentence_domains(domains: Sequence[Domain], lowered: str, s0: int, s1: int
+                      ) -> tuple[frozenset[str], bool]:
+    """Return the domains whose sentence cues occur in a sentence, and whether military ones do."""
+    names = frozenset(d.name for d in domains if not d.counter and d.cues is not None
+                      and d.cues.search(lowered, s0, s1) is not None)
+    military = any(d.counter and d.cues is not None and d.cues.search(lowered, s0, s1)
+                   for d in domains)
+    return names, military
+
+
+def _out_of_domain(
+    domains: Sequence[Domain], rule: Rule, lowered: str, m: Match, s0: int, s1: int,
+    sector: str | None, in_sentence: tuple[frozenset[str], bool],
+) -> bool:
+    """True when the trigger's context is one its rule's military sense does not fit.
+
+    Evidence of a vetoing domain (sport, business, entertainment) is a
+    sentence cue ("striker", "box office") or a source agent of the
+    domain's sector (strong), or a near cue within the domain's window or
+    in the sentence's opening subject (weak: "the company ... launched an
+    attack", "fighting for the title"). Military words anywhere in the
+    sentence ("troops", "killed") keep the literal sense; a military agent
+    outweighs only weak evidence, since agent nouns are ambiguous ("the
+    team" of a club or of commandos).
+
+    Args:
+        domains: The lexicon's domain rows.
+        rule: The trigger's rule.
+        lowered: The lower-cased text.
+        m: The trigger.
+        s0: Sentence start.
+        s1: Sentence end.
+        sector: Sector code of the generic agent right before the trigger.
+        in_sentence: :func:`_sentence_domains` of the sentence.
+    """
+    names, military = in_sentence
+    if military:
+        return False
+    strong = any(n in rule.veto_domains for n in names) or any(
+        sector is not None and sector in d.agents and not d.counter
+        and d.name in rule.veto_domains for d in domains)
+    if strong:
+        return True
+    weak = False
+    for d in domains:
+        if d.counter or d.near is None or d.name not in rule.veto_domains:
+            continue
+        reach = d.window * _CHARS_PER_WORD
+        if (d.near.search(lowered, max(s0, m.start - reach), min(s1, m.end + reach))
+                or d.near.search(lowered, s0, min(m.start, s0 + _SUBJECT_REACH))):
+            weak = True
+            break
+    return weak and not any(
+        d.counter and sector is not None and sector in d.agents for d in domains)
+
+
+def _drop_idioms(lexicon: Lexicon, matches: list[Match]) -> list[Match]:
+    """Drop idiom matches and every trigger they overlap ("price war", "fought back tears")."""
+    rules = lexicon.rules
+    spans = [(m.start, m.end) for m in matches if rules[m.rule].idiom]
+    if not spans:
+        return matches
+    return [m for m in matches if not rules[m.rule].idiom
+            and not any(a < m.end and m.start < b for a, b in spans)]
+
+
+def _evaluative(lexicon: Lexicon, lowered: str, kept: Sequence[tuple[Match, int, int]]
+                ) -> list[tuple[Match, int, int]]:
+    """Drop evaluative adjectives that are part of a disapproval.
+
+    "condemned the drills as provocative": the adjective says how the
+    speaker judges the drills; it is not a separate threat.
+    """
+    evaluation = lexicon.evaluation
+    if evaluation is None:
+        return list(kept)
+    rules = lexicon.rules
+    out: list[tuple[Match, int, int]] = []
+    governor: tuple[int, int] | None = None  # (end of the last disapproval, its sentence)
+    for k in kept:
+        m, s0, _ = k
+        if (governor is not None and governor[1] == s0
+                and evaluation.regex.fullmatch(lowered, m.start, m.end) is not None):
+            between = lowered[governor[0]:m.start]
+            if (not any(c in between for c in ";:")
+                    and len(between.split()) <= evaluation.window):
+                continue
+        if rules[m.rule].type in evaluation.types:
+            governor = (m.end, s0)
+        out.append(k)
+    return out
 
 
 class SignalDetector:
@@ -239,13 +347,15 @@ class SignalDetector:
         if lexicon.automaton is None or not text:
             return ()
         lowered = lower_keep_length(text)
-        raw = find_matches(lexicon, lowered)
+        padded = boundary_text(lowered)
+        raw = _drop_idioms(lexicon, find_matches(lexicon, lowered, padded))
         if not raw:
             return ()
         ordered_actors = sorted(actors, key=lambda a: (a.start, a.end))
         starts = [a.start for a in ordered_actors]
         accepted: list[tuple[Match, int, int]] = []
         title_case: dict[int, bool] = {}
+        sentence_domains: dict[int, tuple[frozenset[str], bool]] = {}
         for m in raw:
             s0, s1 = sentences.span_at(m.start)
             if m.end > s1 or m.start < s0:
@@ -259,14 +369,26 @@ class SignalDetector:
                     continue
             if _adjectival(lowered, m, s0):
                 continue
-            if not _vetoed(lexicon.rules[m.rule], lowered, m, s0, s1):
-                accepted.append((m, s0, s1))
+            rule = lexicon.rules[m.rule]
+            if _vetoed(rule, lowered, m, s0, s1):
+                continue
+            if rule.veto_domains:
+                i = bisect_left(starts, m.start)
+                near = ordered_actors[i - 1] if i else None
+                sector = (near.id[6:] if near is not None and near.start >= s0
+                          and near.id.startswith("agent:") else None)
+                if s0 not in sentence_domains:
+                    sentence_domains[s0] = _sentence_domains(lexicon.domains, lowered, s0, s1)
+                if _out_of_domain(lexicon.domains, rule, lowered, m, s0, s1, sector,
+                                  sentence_domains[s0]):
+                    continue
+            accepted.append((m, s0, s1))
         spans = {id(m): (s0, s1) for m, s0, s1 in accepted}
-        kept = drop_background(lowered, [
-            (m, *spans[id(m)]) for m in resolve_overlaps([m for m, _, _ in accepted])])
+        kept = _evaluative(lexicon, lowered, drop_background(lowered, [
+            (m, *spans[id(m)]) for m in resolve_overlaps([m for m, _, _ in accepted])]))
         speakers: dict[int, tuple[Actor, int, int] | None] = {}
         cue_cache: dict[int, SentenceCues] = {}
-        found = find_cues(lexicon, lowered) if kept else []
+        found = find_cues(lexicon, lowered, padded=padded) if kept else []
         out: list[Signal] = []
         for m, s0, s1 in kept:
             if s0 not in cue_cache:
@@ -317,7 +439,8 @@ class SignalDetector:
         lexicon = self._lexicon
         rule = lexicon.rules[m.rule]
         s0, s1 = cues.start, cues.end
-        mod = assess_modality(lexicon, text, lowered, (s0, s1), (m.start, m.end), cues)
+        mod = assess_modality(lexicon, text, lowered, (s0, s1), (m.start, m.end), cues,
+                              speech_act=rule.speech_act)
         kind, polarity, base, rule_id, modality = (
             rule.type, rule.polarity, rule.severity, rule.id, mod.modality)
         if mod.modality == "negated":
@@ -376,6 +499,9 @@ def _flip(lexicon: Lexicon, rule: Rule, mod: ModalityResult) -> tuple[str, str, 
     plain negated escalation ("did not attack") stays negated with zero weight.
     """
     flips = lexicon.flip_types
+    if mod.denial:
+        # "denied that talks took place": a report denied, not a refusal.
+        return rule.type, rule.polarity, rule.severity, rule.id, "negated"
     if rule.polarity == "de-escalation":
         # Ending cooperation ("suspended talks") reduces relations (CAMEO
         # 16); refusing it ("did not meet") is a rejection.

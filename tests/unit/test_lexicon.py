@@ -9,8 +9,15 @@ import orjson
 import pytest
 
 from streams.core.knowledge import KnowledgeBase
-from streams.core.lexicon import Lexicon, LexiconError, inflect, lower_keep_length, token_forms
-from streams.core.signals import SignalDetector
+from streams.core.lexicon import (
+    Lexicon,
+    LexiconError,
+    boundary_text,
+    inflect,
+    lower_keep_length,
+    token_forms,
+)
+from streams.core.signals import SignalDetector, find_matches
 from streams.core.text import Sentences
 
 DATA = Path(__file__).resolve().parents[2] / "streams" / "knowledge" / "data"
@@ -276,3 +283,171 @@ class TestHaltAndIntent:
         sigs = PACKAGED.detect(text, Sentences.of(text), (), None)
         assert [s.type for s in sigs] == ["COOPERATE", "COOPERATE"]
         assert all(s.severity == 2.5 and s.base_severity == 5.0 for s in sigs)
+
+
+def escalations(text: str) -> list[tuple[str, str]]:
+    """Return (type, modality) of every packaged escalation signal with a nonzero severity."""
+    return [(s.type, s.modality) for s in PACKAGED.detect(text, Sentences.of(text), (), None)
+            if s.polarity == "escalation" and s.severity < 0]
+
+
+class TestSpeechActs:
+    @pytest.mark.parametrize(
+        ("text", "kind"),
+        [
+            ("The junta threatened to take military action if the exercises go ahead.",
+             "THREATEN"),
+            ("The minister warned of retaliation if the border was crossed.", "THREATEN"),
+            ("The rebels vowed to retaliate if the village was shelled again.", "THREATEN"),
+            ("The envoy urged both sides to talk if the truce held.", "DEMAND"),
+            ("The opposition demanded new elections if the count was disputed.", "DEMAND"),
+        ],
+    )
+    def test_speech_act_with_conditional_content_is_asserted(self, text: str, kind: str) -> None:
+        """A threat, warning, vow or demand was made even when its content is conditional."""
+        assert (kind, "asserted") in escalations(text)
+
+    def test_offer_with_conditional_content_is_asserted(self) -> None:
+        """An offer is asserted even when what is offered depends on a condition."""
+        assert first("The president offered to hold talks if the shelling stopped.") == (
+            "AGREE", "de-escalation", "asserted")
+
+    def test_conditioned_trigger_stays_conditional(self) -> None:
+        """A material act under a trailing if-clause stays conditional."""
+        assert first("The allies may deploy troops to the region if the talks fail.") == (
+            "MOBILIZE", "escalation", "conditional")
+
+    def test_preceding_modal_still_governs_speech_act(self) -> None:
+        """A speech act that is itself only possible keeps its modality."""
+        assert escalations("The union may demand a pay rise.") == [("DEMAND", "hypothetical")]
+
+    def test_if_clause_is_not_reached_by_main_clause_intent(self) -> None:
+        """A trigger inside an if-clause is not governed by the main clause's "would"."""
+        sigs = PACKAGED.detect(
+            "The state said it would retaliate if its ships were attacked.",
+            Sentences.of("The state said it would retaliate if its ships were attacked."),
+            (), None)
+        attacked = [s for s in sigs if s.trigger == "attacked"]
+        assert attacked
+        assert attacked[0].type == "ASSAULT"
+        assert attacked[0].modality == "conditional"
+
+
+class TestDenial:
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "The government denied that it plans to send soldiers to the border.",
+            "The ministry rejected reports that troops were massing near the frontier.",
+            "Officials dismissed claims of an attack on the convoy.",
+            "There are no plans to impose sanctions on the neighbouring state.",
+            "The government has no intention of invading its neighbour.",
+            "The chancellor ruled out sending troops abroad.",
+            "The army denied shelling the village.",
+        ],
+    )
+    def test_denied_event_has_no_weight(self, text: str) -> None:
+        """A denied or disclaimed event is negated and the denial itself is no escalation."""
+        assert escalations(text) == []
+
+    def test_denied_event_is_reported_as_negated(self) -> None:
+        """The embedded event stays visible as negated evidence."""
+        assert all_signals("The government denied that it plans to send soldiers abroad.") == [
+            ("MOBILIZE", "send soldiers", "negated")]
+
+    def test_denied_cooperation_is_not_a_refusal(self) -> None:
+        """Denying that talks took place is not a REJECT."""
+        assert [k for k, _, _ in all_signals("The palace denied that talks had taken place.")
+                ] == ["CONSULT"]
+
+    def test_rejecting_a_proposal_is_still_reject(self) -> None:
+        """REJECT stays for rejecting proposals, demands and offers."""
+        assert first("The government rejected the proposal.") == (
+            "REJECT", "escalation", "asserted")
+
+    def test_complement_ends_at_a_new_clause(self) -> None:
+        """A denial does not reach past ", but" into another statement."""
+        kinds = escalations("The army denied the report, but then it bombed the town.")
+        assert ("ASSAULT", "asserted") in kinds
+
+
+class TestSenseDomains:
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "The company launched an attack on rivals' pricing.",
+            "The two supermarkets are locked in a price war.",
+            "The carmakers are in a fierce battle for market share.",
+            "The club is fighting for the title this season.",
+            "The striker attacked down the left wing.",
+            "The home side crushed their opponents in the second half.",
+            "The city declared a war on drugs.",
+            "The mayor fought back tears at the ceremony.",
+            "The sequel was a bomb at the box office.",
+            "The singer shot to fame after one song.",
+            "Messaging became the killer app of the decade.",
+        ],
+    )
+    def test_non_military_sense_gives_no_escalation(self, text: str) -> None:
+        """Business, sport and entertainment uses of conflict words are not events."""
+        assert escalations(text) == []
+
+    def test_trade_war_stays_sanction(self) -> None:
+        """A trade war between states is economic coercion (SANCTION)."""
+        assert first("The trade war between the two powers deepened.") == (
+            "SANCTION", "escalation", "asserted")
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "Militants attacked a football stadium, killing twelve people.",
+            "Gunmen attacked the company's offices in the capital.",
+            "Troops launched an attack on the rebel-held town.",
+        ],
+    )
+    def test_military_evidence_keeps_literal_sense(self, text: str) -> None:
+        """Military words in the sentence outweigh sport or business vocabulary."""
+        assert any(k in ("ASSAULT", "FIGHT") for k, _ in escalations(text))
+
+
+class TestEvaluativeAdjectives:
+    def test_adjective_inside_condemnation_is_not_a_threat(self) -> None:
+        """ "condemned the drills as provocative" is one DISAPPROVE, not a THREATEN too."""
+        assert [k for k, _ in escalations(
+            "The government condemned the drills as provocative.")] == ["DISAPPROVE"]
+
+    def test_later_clause_keeps_its_signals(self) -> None:
+        """A real act after the disapproval is still found."""
+        kinds = [k for k, _ in escalations(
+            "The government condemned the drills as provocative and put its forces on alert.")]
+        assert kinds == ["DISAPPROVE", "MOBILIZE"]
+
+    def test_adjective_without_disapproval_is_kept(self) -> None:
+        """Without a governing disapproval, a provocation is still a THREATEN."""
+        assert first("The navy made a provocative move near the islands.") == (
+            "THREATEN", "escalation", "asserted")
+
+
+class TestSenseRows:
+    def test_unknown_veto_domain_is_rejected(self) -> None:
+        """A rule naming a domain no row defines is a malformed row."""
+        with pytest.raises(LexiconError, match="unknown domains"):
+            Lexicon.from_rows([{**GOOD, "veto_domains": ["sport"]}], [])
+
+    def test_domain_row_needs_evidence(self) -> None:
+        """A domain row with no cues, near words or agents is malformed."""
+        with pytest.raises(LexiconError, match=r"domain\.x"):
+            Lexicon.from_rows([], [{"id": "domain.x", "kind": "domain", "domain": "x"}])
+
+    def test_boundary_text_keeps_offsets(self) -> None:
+        """The scanned copy has non-word characters as spaces and one pad on each side."""
+        text = "a\u2019b-c “d” é"
+        scanned = boundary_text(text)
+        assert len(scanned) == len(text) + 2
+        assert scanned == " a b c  d  é "
+
+    def test_keys_match_whole_words_only(self) -> None:
+        """An anchor inside a longer word ("toward" holds "war") never fires."""
+        lexicon = Lexicon.from_rows([{**GOOD, "patterns": ["war"]}], [])
+        assert find_matches(lexicon, "we walked toward the award") == []
+        assert [(m.start, m.end) for m in find_matches(lexicon, "a war-torn land")] == [(2, 5)]

@@ -24,6 +24,8 @@ ROWS = [
      "cues": ["will", "<be> set to", "next week"]},
     {"id": "neg.halt", "modality": "negated", "window": 4, "halt": True,
      "cues": ["<suspend>", "<call> off"]},
+    {"id": "neg.deny", "modality": "negated", "scope": "complement", "window": 12,
+     "denial": True, "cues": ["<deny> that", "<dismiss> ...2 <claim>"]},
 ]
 LEXICON = Lexicon.from_rows([], ROWS)
 
@@ -134,3 +136,42 @@ class TestCueScan:
     def test_cues_are_whole_words(self) -> None:
         """A cue inside a longer word ("knot") is not a cue."""
         assert find_cues(LEXICON, "the knot will hold") == [(9, 13, 4)]
+
+
+class TestComplementScope:
+    def test_denial_reaches_into_its_that_clause(self) -> None:
+        """A denial governs a trigger deep in its complement clause."""
+        assert modality_of("They denied that the army plans to deploy troops.", "deploy") == (
+            "negated", "denied that")
+
+    def test_denial_result_is_marked(self) -> None:
+        """The result says a report was denied, so callers never flip it."""
+        assert result_of("They dismissed claims that troops attacked.", "attacked").denial
+
+    def test_denial_stops_at_a_new_clause(self) -> None:
+        """", but" opens another statement the denial does not govern."""
+        assert modality_of("They denied that story, but then troops attacked.",
+                           "attacked")[0] == "asserted"
+
+    def test_denial_has_a_reach(self) -> None:
+        """A trigger beyond the window is not governed."""
+        text = ("They denied that " + "word " * 14 + "attacked.")
+        assert modality_of(text, "attacked")[0] == "asserted"
+
+
+class TestSpeechActScope:
+    def test_trailing_if_does_not_govern_speech_act(self) -> None:
+        """A speech act is asserted even when an if-clause follows it."""
+        text = "They threatened to respond if the drills go ahead."
+        start = text.index("threatened")
+        result = assess_modality(LEXICON, text, lower_keep_length(text), (0, len(text)),
+                                 (start, start + 10), speech_act=True)
+        assert result.modality == "asserted"
+
+    def test_leading_if_still_governs_speech_act(self) -> None:
+        """An if-clause before the speech act conditions it."""
+        text = "If the drills go ahead, they will protest."
+        start = text.index("protest")
+        result = assess_modality(LEXICON, text, lower_keep_length(text), (0, len(text)),
+                                 (start, start + 7), speech_act=True)
+        assert result.modality == "conditional"

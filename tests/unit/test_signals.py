@@ -318,3 +318,40 @@ class TestPlaceTargets:
                 Actor(id="UKR", name="Ukraine", type="government", text="Kyiv",
                       start=text.index("Kyiv"), end=text.index("Kyiv") + 4))
         assert detect(text, acts)[0].target == "UKR"
+
+
+DOMAIN_ROWS: list[dict[str, Any]] = [
+    *MODALITY_ROWS,
+    {"id": "domain.business", "kind": "domain", "domain": "business", "agents": ["BUS"],
+     "near": ["company"]},
+    {"id": "domain.military", "kind": "domain", "domain": "military", "counter": True,
+     "agents": ["MIL"], "cues": ["troops"]},
+]
+
+
+def detect_domains(text: str, actors: tuple[Actor, ...] = ()) -> tuple[Signal, ...]:
+    """Detect with a rule that lists the business domain as a sense veto."""
+    rows = [{**SIGNAL_ROWS[1], "id": "assault.attack2", "veto_domains": ["business"]}]
+    kb = KnowledgeBase.from_rows(countries=[], organisations=[], persons=[], titles=[],
+                                 signals=rows, modality=DOMAIN_ROWS)
+    return SignalDetector(kb).detect(text, Sentences.of(text), actors, None)
+
+
+class TestSenseDomains:
+    def test_business_agent_vetoes_military_sense(self) -> None:
+        """A business agent as the subject makes "attacked" a figure of speech."""
+        text = "Investors attacked the plan."
+        investors = actor("business", "Investors", "agent:BUS", text, kind="organisation")
+        assert detect_domains(text, (investors,)) == ()
+
+    def test_near_word_vetoes_military_sense(self) -> None:
+        """A domain word next to the trigger vetoes it."""
+        assert detect_domains("The company attacked the plan.") == ()
+
+    def test_military_word_outweighs_domain(self) -> None:
+        """Military vocabulary in the sentence keeps the literal sense."""
+        assert [s.type for s in detect_domains("Troops attacked the company.")] == ["ASSAULT"]
+
+    def test_no_domain_evidence_keeps_sense(self) -> None:
+        """Without domain evidence the trigger stands."""
+        assert [s.type for s in detect_domains("Rebels attacked the town.")] == ["ASSAULT"]
