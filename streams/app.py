@@ -8,25 +8,40 @@ are idempotent because alert ids are derived from the article and evidence.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import os
 import ssl
 import time
+from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Any
 
 import faust
 from faust.web import Request, Response, View
 
-from streams import __version__
+from streams import __version__, codec
 from streams.config import Settings
 from streams.core.analyze import AnalysisOptions, Analyzer
 from streams.core.scoring import ScoringOptions
 from streams.knowledge.loader import load_knowledge
 from streams.metrics import Metrics
-from streams.pipeline import Origin, route
+from streams.pipeline import Origin, Outgoing, Routed, route
 
-__all__ = ["build_analyzer", "create_app"]
+__all__ = ["EXIT_DELIVERY_FAILED", "PUBLISH_LIMIT", "build_analyzer", "create_app",
+           "fit_for_publish", "publish"]
 
 log = logging.getLogger(__name__)
+
+PUBLISH_LIMIT = 1_000_000
+"""Largest record value the worker publishes: Faust's default producer
+``max_request_size`` and about the broker's default ``message.max.bytes``.
+A bigger record would be refused, so it is replaced before sending."""
+
+EXIT_DELIVERY_FAILED = 75
+"""Exit status when the broker refused or lost an output record (EX_TEMPFAIL):
+the worker stops before the input offset can be committed, so a restart
+reprocesses the message instead of skipping it."""
 
 
 def build_analyzer(settings: Settings) -> Analyzer:
@@ -51,6 +66,133 @@ def _credentials(settings: Settings) -> Any:
     return faust.SSLCredentials(context)
 
 
+def _truncated_deadletter(record: dict[str, Any], limit: int) -> bytes:
+    # Keep the head of the original so the dead letter still says what came
+    # in; original_size keeps the real size, so readers can tell it is cut.
+    data = codec.dumps(record)
+    excess = len(data) - limit + 256
+    if excess > 0:
+        keep = max(0, len(record["original_b64"]) - excess) // 4 * 4
+        record = {**record, "original_b64": record["original_b64"][:keep],
+                  "error": f"{record['error']} (original truncated to "
+                           f"{keep // 4 * 3} of {record.get('original_size', 0)} bytes "
+                           f"to fit the {limit}-byte publish limit)"}
+        data = codec.dumps(record)
+    return data
+
+
+def fit_for_publish(routed: Routed, value: bytes | None, key: bytes | None, origin: Origin,
+                    limit: int = PUBLISH_LIMIT) -> Routed:
+    """Make sure every record of ``routed`` is small enough to publish.
+
+    A record over ``limit`` would be refused by the producer or the broker,
+    which in Faust acks the input anyway and loses it. Instead an oversized
+    dead letter keeps only the head of the original bytes, and an oversized
+    analysis or alert becomes a ``processing_error`` dead letter.
+
+    Args:
+        routed: What :func:`route` returned for the message.
+        value: The input message value.
+        key: The input message key.
+        origin: Where the input came from.
+        limit: Largest record value in bytes.
+
+    Returns:
+        ``routed`` itself when everything fits, else a replacement.
+    """
+    if all(len(r.value) <= limit for r in routed.records):
+        return routed
+    if routed.error is not None:
+        records = tuple(
+            r if len(r.value) <= limit
+            else Outgoing(r.destination, r.key, _truncated_deadletter(codec.loads(r.value), limit))
+            for r in routed.records)
+        return Routed(records, article_id=routed.article_id, error=routed.error)
+    biggest = max(len(r.value) for r in routed.records)
+    log.warning("analysis of %s:%d@%d is %d bytes, over the publish limit %d",
+                origin.topic, origin.partition, origin.offset, biggest, limit)
+    record = {
+        "schema": "deadletter.v1", "reason": "processing_error",
+        "error": f"analysis is {biggest} bytes, over the publish limit of {limit}",
+        "original_b64": codec.b64(value) or "", "original_key_b64": codec.b64(key),
+        "original_size": len(value or b""), "topic": origin.topic,
+        "partition": origin.partition, "offset": origin.offset,
+        "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "article_id": routed.article_id,
+    }
+    return Routed((Outgoing("deadletter", key, _truncated_deadletter(record, limit)),),
+                  article_id=routed.article_id, error="processing_error")
+
+
+async def publish(outputs: Mapping[str, Any], records: tuple[Outgoing, ...],
+                  on_delivered: Callable[[], object]) -> None:
+    """Send ``records`` and call ``on_delivered`` once the broker has them all.
+
+    Faust's ``topic.send`` only appends to the producer's buffer, and its
+    stream acks an event as soon as the agent body moves on, even when the
+    body raised. The agent therefore turns Faust's acks off and acks each
+    event from ``on_delivered``: an offset becomes committable only after
+    the event's outputs are stored, while the next events are already being
+    analysed (waiting for each event in turn costs three quarters of the
+    throughput). When the producer or the broker refuses an output the
+    process exits at once, before anything later can be committed, so a
+    restart processes the message again.
+
+    Args:
+        outputs: Faust topics by destination name.
+        records: What to send, in order.
+        on_delivered: Called once, from the event loop, when every record of
+            the event is acknowledged (at once when there is nothing to wait for).
+    """
+    try:
+        pending = [await outputs[r.destination].send(key=r.key, value=r.value)
+                   for r in records]
+    except asyncio.CancelledError:
+        raise
+    except Exception:
+        # Not a bad message (those are dead letters by now) but an output the
+        # producer refused: the only way not to lose the input is to stop
+        # before its offset, or any later one, is committed.
+        log.critical("publishing failed; exiting without committing the input offset",
+                     exc_info=True)
+        _exit_now(EXIT_DELIVERY_FAILED)
+        return
+    futures = [p for p in pending if isinstance(p, asyncio.Future)]
+    remaining = len(futures)
+
+    def delivered(fut: asyncio.Future[Any]) -> None:
+        nonlocal remaining
+        if fut.cancelled():
+            # Only at shutdown: left unacked, the message is processed again.
+            return
+        error = fut.exception()
+        if error is not None:
+            log.critical("delivery failed; exiting without committing the input offset",
+                         exc_info=error)
+            _exit_now(EXIT_DELIVERY_FAILED)
+            return
+        remaining -= 1
+        if remaining == 0:
+            on_delivered()
+
+    if not futures:
+        on_delivered()
+    for fut in futures:
+        fut.add_done_callback(delivered)
+
+
+def _delivered(event: Any, routed: Routed, metrics: Metrics, started: float) -> None:
+    event.ack()
+    metrics.observe(level=routed.level, error=routed.error,
+                    seconds=time.perf_counter() - started)
+
+
+def _exit_now(code: int) -> None:
+    # os._exit skips Faust's shutdown, which would commit the acked offsets.
+    logging.shutdown()
+    os._exit(code)
+
+
 def faust_broker_url(bootstrap: str) -> str:
     """Turn ``host:port,host:port`` into Faust's ``kafka://`` URL list."""
     return ";".join(f"kafka://{server.strip()}" for server in bootstrap.split(",") if server)
@@ -58,7 +200,7 @@ def faust_broker_url(bootstrap: str) -> str:
 
 def create_app(settings: Settings, analyzer: Analyzer | None = None) -> faust.App:
     """Build the Faust app with its topics, agent and web views."""
-    analyzer = analyzer or build_analyzer(settings)
+    core: Analyzer = analyzer or build_analyzer(settings)
     metrics = Metrics()
     app = faust.App(
         settings.app_id,
@@ -74,10 +216,17 @@ def create_app(settings: Settings, analyzer: Analyzer | None = None) -> faust.Ap
         web_port=settings.web_port,
         web_host=settings.web_host,
         producer_linger_ms=1,
+        # Every output waits for all in-sync replicas; see publish().
+        producer_acks=-1,
+        producer_max_request_size=PUBLISH_LIMIT + 48_576,
         broker_commit_every=1000,
         broker_commit_interval=1.0,
         stream_buffer_maxsize=4096,
         consumer_auto_offset_reset="earliest",
+        # A crashed worker's partitions move to its replacement only after the
+        # session times out: 10 s (Faust's default is 60) keeps a restart quick.
+        broker_session_timeout=10.0,
+        broker_heartbeat_interval=3.0,
         # One partition per topic and one worker by default: a second
         # worker only adds capacity after ESCWATCH_PARTITIONS is raised.
         table_standby_replicas=0,
@@ -93,30 +242,31 @@ def create_app(settings: Settings, analyzer: Analyzer | None = None) -> faust.Ap
 
     @app.agent(raw, concurrency=1)
     async def analyze_articles(stream: faust.StreamT[bytes]) -> None:
+        stream.enable_acks = False  # acked in publish() once the outputs are stored
         async for event in stream.events():
             message = event.message
             started = time.perf_counter()
-            routed = route(message.value, message.key,
-                           Origin(message.topic, message.partition, message.offset),
-                           analyzer, max_bytes=settings.max_message_bytes,
-                           run_id=settings.run_id)
-            for record in routed.records:
-                await outputs[record.destination].send(key=record.key, value=record.value)
-            metrics.observe(level=routed.level, error=routed.error,
-                            seconds=time.perf_counter() - started)
+            origin = Origin(message.topic, message.partition, message.offset)
+            routed = route(message.value, message.key, origin, core,
+                           max_bytes=settings.max_message_bytes, run_id=settings.run_id)
+            routed = fit_for_publish(routed, message.value, message.key, origin)
+            await publish(outputs, routed.records,
+                          partial(_delivered, event, routed, metrics, started))
 
     @app.page("/health")
     class Health(View):
         async def get(self, request: Request) -> Response:
             return self.json({"status": "ok", "version": __version__, "app_id": settings.app_id,
-                              "knowledge_version": analyzer.knowledge.version,
+                              "knowledge_version": core.knowledge.version,
                               "input": settings.topic_raw})
 
     @app.page("/metrics")
     class PrometheusMetrics(View):
         async def get(self, request: Request) -> Response:
+            # As a header: aiohttp refuses a charset inside content_type=.
             return self.bytes(metrics.render(),
-                              content_type="text/plain; version=0.0.4; charset=utf-8")
+                              headers={"Content-Type": "text/plain; version=0.0.4; "
+                                                       "charset=utf-8"})
 
     # Exposed for the in-memory agent tests and the health views.
     app.escwatch_metrics = metrics  # type: ignore[attr-defined]

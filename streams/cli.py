@@ -53,7 +53,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     next_at = time.perf_counter()
     prod = producer(settings)
     try:
-        for item in iter_inputs(args.paths):
+        for item in iter_inputs(args.paths,
+                                max_bytes=None if args.raw else settings.max_message_bytes):
             if item.error is not None and not args.raw:
                 bad += 1
                 print(f"{item.path}:{item.line}: invalid article: {item.error}", file=sys.stderr)

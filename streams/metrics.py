@@ -24,7 +24,8 @@ class Metrics:
             "escwatch_deadletters", "Messages sent to the dead-letter topic, by reason",
             ["reason"], registry=self.registry)
         self.latency = Histogram(
-            "escwatch_processing_seconds", "Time to decode, analyse and encode one message",
+            "escwatch_processing_seconds",
+            "Time from taking a message to the broker acknowledging its outputs",
             buckets=(0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0),
             registry=self.registry)
 

@@ -58,19 +58,26 @@ def text_article(path: Path, data: bytes) -> dict[str, Any]:
 
 
 def _check(obj: Any) -> str | None:
+    # The same checks as the worker's decoder (schema, NUL, empty after markup
+    # is stripped), so what a file tool accepts the worker analyses.
     if not isinstance(obj, dict):
         return f"expected a JSON object, got {type(obj).__name__}"
     try:
-        codec.validate(obj, "article.v1")
+        codec.article_from_event(obj)
     except DecodeError as exc:
         return str(exc)
     return None
 
 
-def _jsonl(name: str, handle: Iterable[bytes]) -> Iterator[InputLine]:
+def _jsonl(name: str, handle: Iterable[bytes], max_bytes: int | None) -> Iterator[InputLine]:
     for number, raw in enumerate(handle, 1):
         raw = raw.rstrip(b"\r\n")
         if not raw.strip():
+            continue
+        if max_bytes is not None and len(raw) > max_bytes:
+            yield InputLine(name, number, raw, None,
+                            f"line is {len(raw)} bytes, over the limit of {max_bytes} "
+                            "(ESCWATCH_MAX_MESSAGE_BYTES)")
             continue
         try:
             obj = codec.loads(raw)
@@ -96,20 +103,30 @@ def _files(paths: Iterable[str]) -> Iterator[Path | None]:
             raise ConfigError(f"{name}: no such file or folder")
 
 
-def iter_inputs(paths: Iterable[str]) -> Iterator[InputLine]:
+def iter_inputs(paths: Iterable[str], *, max_bytes: int | None = None) -> Iterator[InputLine]:
     """Yield every input record from files, folders (recursively) or "-".
 
     ``.jsonl`` files (and standard input) hold one article event per line;
     ``.txt`` files hold one article each, title on the first line.
+
+    Args:
+        paths: Files, folders or "-" for standard input.
+        max_bytes: When set, a record longer than this is invalid (the
+            worker would dead-letter it as too large).
 
     Raises:
         ConfigError: when a path does not exist.
     """
     for path in _files(paths):
         if path is None:
-            yield from _jsonl("-", sys.stdin.buffer)
+            yield from _jsonl("-", sys.stdin.buffer, max_bytes)
         elif path.suffix == ".txt":
             data = path.read_bytes()
+            if max_bytes is not None and len(data) > max_bytes:
+                yield InputLine(str(path), 1, data, None,
+                                f"file is {len(data)} bytes, over the limit of {max_bytes} "
+                                "(ESCWATCH_MAX_MESSAGE_BYTES)")
+                continue
             try:
                 event = text_article(path, data)
             except UnicodeDecodeError as exc:
@@ -119,4 +136,4 @@ def iter_inputs(paths: Iterable[str]) -> Iterator[InputLine]:
             yield InputLine(str(path), 1, data, event if error is None else None, error)
         else:
             with path.open("rb") as handle:
-                yield from _jsonl(str(path), handle)
+                yield from _jsonl(str(path), handle, max_bytes)

@@ -1,0 +1,152 @@
+"""No loss across a broker restart: a private local broker is stopped (SIGTERM, a clean
+shutdown) in the middle of the stream and started again on the same data, and the worker
+still delivers every analysis and every expected alert.
+
+``kafka_local.up()`` formats fresh storage on every start (a dev broker), which would lose
+the topics, so the restart here re-runs the stopped JVM's own command line on its untouched
+data directory and records the new pid where ``kafka_local.down()`` looks for it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import psutil
+import pytest
+
+from streams import codec, kafka_local
+from tests.integration.test_crash_recovery import (
+    Background,
+    TopicReader,
+    check_outputs,
+    corpus,
+    create_topics,
+    expected_alerts,
+    produce,
+)
+
+pytestmark = [pytest.mark.kafka, pytest.mark.slow, pytest.mark.timeout(420)]
+
+N_ARTICLES = 2_000
+
+
+def _port_pair() -> int:
+    """A free port whose successor (the KRaft controller port) is free too."""
+    for _ in range(50):
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port: int = sock.getsockname()[1]
+        try:
+            with socket.socket() as probe:
+                probe.bind(("127.0.0.1", port + 1))
+        except OSError:
+            continue
+        return port
+    raise RuntimeError("no free pair of ports")
+
+
+class PrivateBroker:
+    """A local JVM broker of this test only, which can be restarted on its own data."""
+
+    def __init__(self, port: int) -> None:
+        """Remember the port; the broker is started by the fixture."""
+        self.port = port
+        self.bootstrap = f"127.0.0.1:{port}"
+        self.state_dir = Path(os.environ.get("ESCWATCH_KAFKA_STATE", "").strip()
+                              or kafka_local._PROJECT_ROOT / ".cache" / "kafka" / "run") / str(port)
+
+    def pid(self) -> int:
+        """The pid of the running broker JVM."""
+        return int((self.state_dir / "broker.pid").read_text().strip())
+
+    def restart(self, outage: float = 3.0) -> float:
+        """Stop the JVM cleanly, wait ``outage`` seconds, start the same command on the same
+        data, and return the seconds until it answers metadata requests again."""
+        proc = psutil.Process(self.pid())
+        cmdline, cwd = proc.cmdline(), proc.cwd()
+        assert any("server.properties" in arg for arg in cmdline)
+        proc.terminate()
+        proc.wait(60)
+        assert kafka_local.probe_metadata(self.bootstrap, timeout=1.0) is None
+        time.sleep(outage)
+        started = time.monotonic()
+        out = (self.state_dir / "logs" / "kafka.out").open("ab")
+        with out:
+            new = subprocess.Popen(cmdline, cwd=cwd, stdin=subprocess.DEVNULL, stdout=out,
+                                   stderr=subprocess.STDOUT, start_new_session=True,
+                                   close_fds=True)
+        state = json.loads((self.state_dir / "state.json").read_text())
+        state["pid"] = new.pid
+        (self.state_dir / "state.json").write_text(json.dumps(state, indent=2) + "\n")
+        (self.state_dir / "broker.pid").write_text(f"{new.pid}\n")
+        deadline = time.monotonic() + 120
+        while kafka_local.probe_metadata(self.bootstrap, timeout=1.0) is None:
+            assert new.poll() is None, "restarted broker exited"
+            assert time.monotonic() < deadline, "restarted broker did not answer in 120 s"
+            time.sleep(0.5)
+        return time.monotonic() - started
+
+
+@pytest.fixture
+def private_broker(kafka_bootstrap: str, monkeypatch: pytest.MonkeyPatch
+                   ) -> Iterator[PrivateBroker]:
+    """A JVM broker on its own port, stopped after the test."""
+    # up() prefers KAFKA_BOOTSTRAP_SERVERS and Docker; this test needs its own JVM.
+    monkeypatch.delenv("KAFKA_BOOTSTRAP_SERVERS", raising=False)
+    port = _port_pair()
+    try:
+        status = kafka_local.up(port, timeout=180)
+    except kafka_local.BrokerUnavailableError as exc:
+        pytest.skip(f"cannot start a private JVM broker: {exc}")
+    if status.mode != "jvm":
+        kafka_local.down(port)
+        pytest.skip(f"a private broker came up as {status.mode!r}; the test restarts a JVM")
+    broker = PrivateBroker(port)
+    try:
+        yield broker
+    finally:
+        kafka_local.down(port)
+        shutil.rmtree(broker.state_dir, ignore_errors=True)
+
+
+class TestBrokerRestart:
+    def test_broker_restart_mid_stream_loses_nothing(
+        self, worker_env: dict[str, str], start_worker: Any, private_broker: PrivateBroker
+    ) -> None:
+        """With the broker stopped and restarted while articles flow, every article still gets
+        its analysis and every expected alert arrives, unchanged."""
+        bootstrap = private_broker.bootstrap
+        env = {**worker_env, "KAFKA_BOOTSTRAP_SERVERS": bootstrap}
+        events = corpus(N_ARTICLES, "restart")
+        expected = expected_alerts(env, events)
+        create_topics(env)
+        raw = env["ESCWATCH_TOPIC_RAW"]
+        produce(bootstrap, raw, [(events[0]["id"].encode(), codec.dumps(events[0]))])
+        analyzed = TopicReader(bootstrap, env["ESCWATCH_TOPIC_ANALYZED"])
+        try:
+            worker = start_worker(env)
+            assert analyzed.until(lambda recs: len(recs) >= 1, 90), worker.log()[-3000:]
+            half = N_ARTICLES // 2
+            produce(bootstrap, raw, ((e["id"].encode(), codec.dumps(e)) for e in events[1:half]))
+            # The rest arrive while the broker goes away; the producer retries until it is back.
+            feeder = Background(lambda: produce(
+                bootstrap, raw, ((e["id"].encode(), codec.dumps(e)) for e in events[half:]),
+                rate=200))
+            time.sleep(0.5)
+            down_for = private_broker.restart()
+            feeder.join(timeout=180)
+            assert worker.proc.poll() is None, f"worker died in the outage:\n{worker.log()[-3000:]}"
+            seen = check_outputs(bootstrap, env, events, expected, worker.log())
+            assert worker.proc.poll() is None, f"worker died:\n{worker.log()[-3000:]}"
+            print(f"\nbroker restart: back after {down_for:.1f} s; {len(expected)} alerts, "
+                  f"{sum(seen.values()) - len(seen)} duplicate alert records")
+        finally:
+            analyzed.close()
