@@ -6,6 +6,7 @@ these. Security settings reach every client through one function.
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
@@ -52,9 +53,8 @@ def ensure_topics(settings: Settings, names: list[str], partitions: int | None =
         new = [NewTopic(n, partitions or settings.partitions, 1) for n in names
                if n not in existing]
         if new:
-            try:
+            # Another client may create them between the listing and here.
+            with contextlib.suppress(TopicAlreadyExistsError):
                 client.create_topics(new)
-            except TopicAlreadyExistsError:
-                pass
     finally:
         client.close()

@@ -26,9 +26,9 @@ from streams.errors import DecodeError, SchemaError, TooLargeError
 __all__ = [
     "DEFAULT_MAX_BYTES",
     "SCHEMA_DIR",
+    "article_from_event",
     "decode_article",
     "decode_event",
-    "article_from_event",
     "dumps",
     "loads",
     "validate",

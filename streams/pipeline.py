@@ -126,7 +126,7 @@ def route(
                       error=exc.reason)
     try:
         analysis = analyzer.analyze(article).to_dict()
-    except Exception as exc:  # noqa: BLE001 - a core bug must not stop the stream
+    except Exception as exc:  # a core bug must not stop the stream
         log.exception("analysis failed for article %r", article.id)
         return Routed(
             (_deadletter(value, key, origin, "processing_error",

@@ -24,7 +24,7 @@ class TestSchemas:
 
     def test_unknown_schema_name_is_refused(self) -> None:
         """Asking for a schema that does not exist raises KeyError naming the known ones."""
-        with pytest.raises(KeyError, match="article.v1"):
+        with pytest.raises(KeyError, match=r"article\.v1"):
             codec.validator("nope.v9")
 
     def test_alert_requires_evidence(self) -> None:
