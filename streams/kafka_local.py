@@ -947,8 +947,14 @@ def _stop_pid(pid: int, timeout: float = _STOP_TIMEOUT) -> str:
     return f"killed pid {pid} (no exit {timeout:g} s after SIGTERM)"
 
 
-def _start_jvm(java: str, libs: Path, port: int, version: str, timeout: float) -> BrokerStatus:
-    """Format fresh storage and start a detached broker JVM, then wait for readiness."""
+def _start_jvm(
+    java: str, libs: Path, port: int, version: str, timeout: float, keep_data: bool = False
+) -> BrokerStatus:
+    """Format storage and start a detached broker JVM, then wait for readiness.
+
+    With ``keep_data`` and storage formatted by an earlier start, the data
+    directory is kept as it is (a restart, not a new broker).
+    """
     port_dir = _port_dir(port)
     data_dir = port_dir / "data"
     logs_dir = port_dir / "logs"
@@ -957,8 +963,11 @@ def _start_jvm(java: str, libs: Path, port: int, version: str, timeout: float) -
     server_log = logs_dir / "server.log"
     stdout_log = logs_dir / "kafka.out"
 
-    # Dev/test broker: every new process starts from empty storage.
-    shutil.rmtree(data_dir, ignore_errors=True)
+    # Dev/test broker: a new process starts from empty storage unless asked
+    # to restart on the storage it already has.
+    restart = keep_data and (data_dir / "meta.properties").is_file()
+    if not restart:
+        shutil.rmtree(data_dir, ignore_errors=True)
     data_dir.mkdir(parents=True, exist_ok=True)
     logs_dir.mkdir(parents=True, exist_ok=True)
     props.write_text(render_server_properties(port, data_dir))
@@ -968,7 +977,7 @@ def _start_jvm(java: str, libs: Path, port: int, version: str, timeout: float) -
     base += [f"-Dkafka.logs.dir={logs_dir}", "-cp", f"{libs}{os.sep}*"]
     fmt = [*base, "kafka.tools.StorageTool", "format", "-t", _new_cluster_id(), "-c", str(props)]
     try:
-        result = _run(fmt, 120.0, cwd=port_dir)
+        result = _run(fmt if not restart else [java, "-version"], 120.0, cwd=port_dir)
     except subprocess.TimeoutExpired as exc:
         raise BrokerUnavailableError(
             "kafka StorageTool format did not finish within 120 s"
@@ -1038,7 +1047,8 @@ def _start_jvm(java: str, libs: Path, port: int, version: str, timeout: float) -
 
 
 def find_or_start(
-    port: int = DEFAULT_PORT, *, start: bool = True, timeout: float = 120.0
+    port: int = DEFAULT_PORT, *, start: bool = True, timeout: float = 120.0,
+    keep_data: bool = False,
 ) -> BrokerStatus:
     """Find a Kafka broker, starting a local one if allowed.
 
@@ -1052,6 +1062,8 @@ def find_or_start(
         start: Whether to start a broker when none answers.
         timeout: Seconds to wait for a started broker to answer metadata
             requests (Maven's first-time resolution is not counted).
+        keep_data: Restart a JVM broker on the storage of its previous run
+            (topics and offsets survive) instead of wiping it.
 
     Returns:
         The status of the broker found or started; with ``start=False`` and
@@ -1067,7 +1079,7 @@ def find_or_start(
     if not start:
         return status(port)
     with _locked():
-        return _find_or_start_locked(port, timeout)
+        return _find_or_start_locked(port, timeout, keep_data)
 
 
 def _require_free(port: int, busy: int) -> None:
@@ -1078,7 +1090,7 @@ def _require_free(port: int, busy: int) -> None:
         )
 
 
-def _find_or_start_locked(port: int, timeout: float) -> BrokerStatus:
+def _find_or_start_locked(port: int, timeout: float, keep_data: bool = False) -> BrokerStatus:
     info = probe_metadata(_local_bootstrap(port))
     if info is not None:
         found = _describe_local(port, info)
@@ -1115,7 +1127,7 @@ def _find_or_start_locked(port: int, timeout: float) -> BrokerStatus:
     if libs is None:
         reasons.append(why)
         raise BrokerUnavailableError("no Kafka broker available: " + "; ".join(reasons))
-    result = _start_jvm(java, libs, port, version, timeout)
+    result = _start_jvm(java, libs, port, version, timeout, keep_data)
     if why != "cached":
         return BrokerStatus(
             result.bootstrap,
@@ -1128,17 +1140,21 @@ def _find_or_start_locked(port: int, timeout: float) -> BrokerStatus:
     return result
 
 
-def up(port: int = DEFAULT_PORT, timeout: float = 180.0) -> BrokerStatus:
+def up(
+    port: int = DEFAULT_PORT, timeout: float = 180.0, *, keep_data: bool = False
+) -> BrokerStatus:
     """Make sure a Kafka broker answers, starting one if needed.
 
     Same as :func:`find_or_start` with ``start=True``: an answering
     ``KAFKA_BOOTSTRAP_SERVERS`` or local broker is reused; otherwise Docker
     compose or a local JVM broker is started.  A new JVM broker wipes and
-    reformats its data directory first (dev/test broker, no persistence).
+    reformats its data directory first (dev/test broker, no persistence)
+    unless ``keep_data`` asks for a restart on the previous storage.
 
     Args:
         port: Local PLAINTEXT port (the controller uses ``port + 1``).
         timeout: Seconds to wait for a started broker to answer.
+        keep_data: Keep the topics of the previous run of this port.
 
     Returns:
         The status of the running broker.
@@ -1146,7 +1162,7 @@ def up(port: int = DEFAULT_PORT, timeout: float = 180.0) -> BrokerStatus:
     Raises:
         BrokerUnavailableError: Nothing could be found or started.
     """
-    return find_or_start(port, start=True, timeout=timeout)
+    return find_or_start(port, start=True, timeout=timeout, keep_data=keep_data)
 
 
 def _down_one(port_dir: Path) -> tuple[str, str]:

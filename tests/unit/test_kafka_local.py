@@ -244,3 +244,17 @@ def test_down_with_nothing_managed(isolated: Path) -> None:
     result = down(_free_port())
     assert result.mode == "none"
     assert "no managed broker" in result.detail
+
+
+class TestKeepData:
+    def test_up_accepts_keep_data_and_passes_it_down(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """up(keep_data=True) asks find_or_start for a restart on the previous storage."""
+        seen: dict[str, object] = {}
+
+        def fake(port: int, **kwargs: object) -> object:
+            seen.update(kwargs, port=port)
+            return "status"
+
+        monkeypatch.setattr(kafka_local, "find_or_start", fake)
+        assert kafka_local.up(19999, keep_data=True) == "status"
+        assert seen == {"port": 19999, "start": True, "timeout": 180.0, "keep_data": True}
