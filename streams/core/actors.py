@@ -38,7 +38,7 @@ import unicodedata
 from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 import ahocorasick
 
@@ -102,7 +102,8 @@ def surname_key(name: str) -> str:
     diacritics fold, case folds, and the Slavic -iy/-yy/-y/-i endings merge.
     """
     key = fold(name).lower().replace("'", "").replace("-", "")
-    if len(key) > 4:
+    # Every ending the regex rewrites ends in "y", "i" or "j".
+    if len(key) > 4 and key.endswith(("y", "i", "j")):
         key = _TRANSLIT_END.sub("y", key)
     return key
 
@@ -135,7 +136,18 @@ _FORMER = re.compile(r"\b(?:former|ex-|then-|erstwhile|onetime|one-time)\s*$", r
 _PARTICLES = "al|el|bin|ibn|van|von|de|da|der|den|du|dos|di|abu|le|la|ul|ben|bint|ter"
 _TOKEN = rf"(?:(?:{_PARTICLES})[-\s])?(?:[A-Z]\.|[A-Z][A-Za-z]*(?:-[A-Za-z]+|'(?!s\b)[A-Za-z]+)*)"
 _TOKEN_RE = re.compile(_TOKEN)
-_CHUNK_RE = re.compile(rf"(?<![\w'-]){_TOKEN}(?:[ ]+{_TOKEN})*(?![\w])")
+# The same runs, with the first token's two cases (a capital, or a particle
+# and a capital) as alternatives: a capital is tried first and the particle
+# alternation only where a particle's first letter stands, which makes the
+# scan over the whole text cheaper. The matches are those of
+# ``(?<![\w'-])TOKEN(?:[ ]+TOKEN)*(?![\w])``: a particle starts with a small
+# letter and a capital token with a capital, so at most one case applies.
+_CAP_REST = r"(?:\.|[A-Za-z]*(?:-[A-Za-z]+|'(?!s\b)[A-Za-z]+)*)"
+_PARTICLE_FIRST = "".join(sorted({p[0] for p in _PARTICLES.split("|")}))
+_CHUNK_RE = re.compile(
+    rf"(?<![\w'-])(?:[A-Z]{_CAP_REST}|(?=[{_PARTICLE_FIRST}])(?:{_PARTICLES})[-\s][A-Z]{_CAP_REST})"
+    rf"(?:[ ]+{_TOKEN})*(?![\w])"
+)
 # Bounded, for anchored look-ahead: a name after "of" has a few words.
 _SHORT_CHUNK_RE = re.compile(rf"{_TOKEN}(?:[ ]+{_TOKEN}){{0,5}}(?![\w])")
 
@@ -432,38 +444,61 @@ class ActorExtractor:
             return ()
         ctx = _Context(text, fold(text), as_of)
         ctx.hits, ctx.titles = self._gazetteer(ctx)
+        folded = ctx.folded
+        covered = ctx.covered.mask
+        # Hits and titles both end a run of name words: one mask for both.
+        blocked = bytearray(len(text))
+        hit_at, hit_end = ctx.hit_at, ctx.hit_end
         for hit in ctx.hits:
-            ctx.hit_at[hit.start] = hit
-            ctx.hit_end[hit.end] = hit
-            ctx.covered.add(hit.start, hit.end)
+            hs, he = hit.start, hit.end
+            hit_at[hs] = hit
+            hit_end[he] = hit
+            if he > hs:
+                covered[hs:he] = blocked[hs:he] = b"\x01" * (he - hs)
+        title_end = ctx.title_end
         for tstart, tend, title in ctx.titles:
-            ctx.title_end[tend] = (tstart, title)
-            ctx.title_cov.add(tstart, tend)
+            title_end[tend] = (tstart, title)
+            if tend > tstart:
+                blocked[tstart:tend] = b"\x01" * (tend - tstart)
         ctx.title_starts = [t[0] for t in ctx.titles]
 
-        headlines = _headlines(ctx.folded)
-        for chunk in _CHUNK_RE.finditer(ctx.folded):
-            if ctx.covered.covers(chunk.start(), chunk.end()) or headlines.overlaps(
-                chunk.start(), chunk.end()
-            ):
+        heads = _headlines(folded).mask
+        any_head = heads.find(1) != -1
+        token_iter = _TOKEN_RE.finditer
+        function = _FUNCTION
+        for chunk in _CHUNK_RE.finditer(folded):
+            cs, ce = chunk.span()
+            if covered.find(0, cs, ce) == -1 or (any_head and heads.find(1, cs, ce) != -1):
                 # Title Case headlines capitalise every word: no context rules.
                 continue
+            first = chunk.group()
+            if first.isalpha():
+                # No space, so one token: the chunk itself (most chunks),
+                # classified as _classify_run would classify a one-word run.
+                if blocked.find(1, cs, ce) == -1 and first not in function:
+                    if first in _ORG_HEAD:
+                        org = self._org_actor(ctx, [(cs, ce)])
+                        if org is not None:
+                            ctx.orgs.append(org)
+                    elif first not in _NAMEISH:
+                        if _ACRONYM.fullmatch(folded, cs, ce):
+                            ctx.acronyms.append((cs, ce))
+                        else:
+                            ctx.singles.append((cs, ce))
+                continue
             run: list[tuple[int, int]] = []
-            base = chunk.start()
-            for m in _TOKEN_RE.finditer(chunk.group()):
-                tok = (m.start() + base, m.end() + base)
+            words: list[str] = []
+            for m in token_iter(folded, cs, ce):
+                tok = m.span()
                 word = m.group()
-                if (
-                    not ctx.covered.overlaps(*tok)
-                    and not ctx.title_cov.overlaps(*tok)
-                    and word not in _FUNCTION
-                ):
+                if blocked.find(1, tok[0], tok[1]) == -1 and word not in function:
                     run.append(tok)
+                    words.append(word)
                 elif run:
-                    self._classify_run(ctx, run)
-                    run = []
+                    self._classify_run(ctx, run, words)
+                    run, words = [], []
             if run:
-                self._classify_run(ctx, run)
+                self._classify_run(ctx, run, words)
 
         # Persons the gazetteer knew by name.
         for hit in ctx.hits:
@@ -485,11 +520,12 @@ class ActorExtractor:
 
         actors = [self._person_actor(ctx, person) for person in ctx.persons]
         actors.extend(ctx.orgs)
-        occupied = _Coverage(len(text))
+        occupied = bytearray(len(text))
         for actor in actors:
-            occupied.add(actor.start, actor.end)
+            if actor.end > actor.start:
+                occupied[actor.start : actor.end] = b"\x01" * (actor.end - actor.start)
         for hit in ctx.hits:
-            if hit.entity.type == "person" or occupied.overlaps(hit.start, hit.end):
+            if hit.entity.type == "person" or occupied.find(1, hit.start, hit.end) != -1:
                 continue
             actors.append(self._hit_actor(ctx, hit))
         actors.extend(self._alliance_coref(ctx, actors))
@@ -532,8 +568,8 @@ class ActorExtractor:
             current = [
                 c
                 for c in self._surnames.get(key, [])
-                if title and any(_same_title(title, r.title) for r in c.roles_on(ctx.as_of))
-            ]
+                if any(_same_title(title, r.title) for r in c.roles_on(ctx.as_of))
+            ] if title else []  # fmt: skip
             if len(current) == 1:
                 person.entity, person.source = current[0], "kb"
                 ctx.persons.append(person)
@@ -607,54 +643,47 @@ class ActorExtractor:
         first = _PRONOUN_AT_START.match(folded)
         if first is not None:
             ctx.pronouns.append((0, first.end(1), first.group(1)))
+        flags = _char_flags(folded)
+        pronouns = ctx.pronouns
         for end_index, (length, value, kind) in self._automaton.iter(folded):
             end = end_index + 1
             start = end - length
             if kind == _PRONOUN:
-                ctx.pronouns.append((start + 1, end - 1, value))
+                pronouns.append((start + 1, end - 1, value))
                 continue
-            if start > 0 and (folded[start - 1].isalnum() or folded[start - 1] in "-_"):
-                continue
-            if end < n and (folded[end].isalnum() or folded[end] == "_"):
+            # A form must not continue a word, a hyphenated compound or an
+            # identifier on either side.
+            if (start > 0 and flags[start - 1]) or (end < n and flags[end] == _WORD_CHAR):
                 continue
             if kind == _AGENT:
                 agents.append((start, end, value))
-            elif isinstance(value, Title):
+            elif kind == _TITLE:
                 titles.append((start, end, value))
             else:
                 found.append(_Hit(start, end, value, kind))
         found.sort(key=lambda h: (h.start - h.end, h.start))
         chosen: list[_Hit] = []
-        taken = _Coverage(n)
+        taken = bytearray(n)
         for hit in found:
-            if not taken.overlaps(hit.start, hit.end) and not _is_name_part(folded, hit):
+            hs, he = hit.start, hit.end
+            if taken.find(1, hs, he) == -1 and not _is_name_part(folded, hit):
                 chosen.append(hit)
-                taken.add(hit.start, hit.end)
+                if he > hs:
+                    taken[hs:he] = b"\x01" * (he - hs)
         chosen.sort(key=lambda h: h.start)
         titles.sort(key=lambda t: (t[0] - t[1], t[0]))
-        kept: list[tuple[int, int, Title]] = []
-        taken = _Coverage(n)
-        for title in titles:
-            if not taken.overlaps(title[0], title[1]):
-                kept.append(title)
-                taken.add(title[0], title[1])
+        kept = _longest_first(titles, n)
         kept.sort(key=lambda t: t[0])
         agents.sort(key=lambda a: (a[0] - a[1], a[0]))
-        taken = _Coverage(n)
-        for agent in agents:
-            if not taken.overlaps(agent[0], agent[1]):
-                ctx.agent_hits.append(agent)
-                taken.add(agent[0], agent[1])
+        ctx.agent_hits.extend(_longest_first(agents, n))
         ctx.agent_hits.sort(key=lambda a: a[0])
         ctx.pronouns.sort(key=lambda p: p[0])
         return chosen, kept
 
     # -- runs of capitalised words -------------------------------------------
 
-    def _classify_run(self, ctx: _Context, run: list[tuple[int, int]]) -> None:
-        folded = ctx.folded
-        words = [folded[s:e] for s, e in run]
-        if any(w in _ORG_HEAD for w in words):
+    def _classify_run(self, ctx: _Context, run: list[tuple[int, int]], words: list[str]) -> None:
+        if not _ORG_HEAD.isdisjoint(words):
             org = self._org_actor(ctx, run)
             if org is not None:
                 ctx.orgs.append(org)
@@ -662,13 +691,14 @@ class ActorExtractor:
         # Words of place and body names split the run; what is left between
         # them may be a person's name.
         part: list[tuple[int, int]] = []
-        for tok, word in zip([*run, (-1, -1)], [*words, ""], strict=True):
-            if tok[0] >= 0 and word not in _NAMEISH:
+        for tok, word in zip(run, words, strict=True):
+            if word not in _NAMEISH:
                 part.append(tok)
-                continue
-            if part:
+            elif part:
                 self._classify_name(ctx, part)
-            part = []
+                part = []
+        if part:
+            self._classify_name(ctx, part)
 
     def _classify_name(self, ctx: _Context, run: list[tuple[int, int]]) -> None:
         folded = ctx.folded
@@ -989,24 +1019,26 @@ class ActorExtractor:
         if not ctx.agent_hits:
             return []
         folded, text = ctx.folded, ctx.text
-        blocked = _Coverage(len(text))
-        names = _Coverage(len(text))
+        blocked = bytearray(len(text))
+        name_mask = bytearray(len(text))
         ends: dict[int, Actor] = {}
         starts: dict[int, Actor] = {}
         places: list[tuple[int, str]] = []
         for actor in actors:
-            blocked.add(actor.start, actor.end)
-            if actor.type in ("person", "organisation"):
-                names.add(actor.start, actor.end)
-            ends[actor.end] = actor
-            starts[actor.start] = actor
+            a0, a1 = actor.start, actor.end
+            if a1 > a0:
+                blocked[a0:a1] = b"\x01" * (a1 - a0)
+                if actor.type in ("person", "organisation"):
+                    name_mask[a0:a1] = b"\x01" * (a1 - a0)
+            ends[a1] = actor
+            starts[a0] = actor
             if actor.type in ("country", "government"):
-                places.append((actor.start, actor.id))
+                places.append((a0, actor.id))
         places.sort()
         place_starts = [p[0] for p in places]
         out: list[Actor] = []
         for hit_start, hit_end, form in ctx.agent_hits:
-            if blocked.overlaps(hit_start, hit_end):
+            if blocked.find(1, hit_start, hit_end) != -1:
                 continue
             start, end = hit_start, hit_end
             country: str | None = None
@@ -1027,7 +1059,8 @@ class ActorExtractor:
                     country = prev.country or (prev.id if prev.type == "country" else None)
                     affiliation = prev.affiliation if prev.type == "person" else prev.id
                     break
-                ws = max(folded.rfind(" ", 0, k), folded.rfind("\n", 0, k)) + 1
+                space = folded.rfind(" ", 0, k)
+                ws = max(space, folded.rfind("\n", space + 1, k)) + 1
                 word = folded[ws:k].lower()
                 if word in _DETERMINERS:
                     start, determined = ws, True
@@ -1044,7 +1077,7 @@ class ActorExtractor:
                     start, qualified = ws, True
                     continue
                 break
-            if names.overlaps(start, hit_start):
+            if name_mask.find(1, start, hit_start) != -1:
                 # The phrase reached into a name: keep only the noun.
                 start = hit_start
             if form.strict:
@@ -1058,8 +1091,8 @@ class ActorExtractor:
                     and not nxt.group(1).endswith("ed")
                 ):
                     continue
-            of = _OF_PLACE.match(folded, end)
-            if of is not None and country is None:
+            of = _OF_PLACE.match(folded, end) if country is None else None
+            if of is not None:
                 place = starts.get(of.end())
                 if place is not None and place.type in ("country", "government"):
                     country, end = place.country or place.id, place.end
@@ -1102,14 +1135,15 @@ class ActorExtractor:
             sentences = Sentences.of(ctx.text)
         quotes = _quotations(folded) if '"' in folded else []
         quote_starts = [q[0] for q in quotes]
-        taken = _Coverage(len(folded))
+        taken = bytearray(len(folded))
         for actor in resolved:
-            taken.add(actor.start, actor.end)
+            if actor.end > actor.start:
+                taken[actor.start : actor.end] = b"\x01" * (actor.end - actor.start)
         recent: list[Actor] = []
         out: list[Actor] = []
         i = 0
         for start, end, word in ctx.pronouns:
-            if taken.overlaps(start, end):
+            if taken.find(1, start, end) != -1:
                 continue
             while i < len(resolved) and resolved[i].start < start:
                 recent.append(resolved[i])
@@ -1196,23 +1230,23 @@ class _Coverage:
     article.
     """
 
-    __slots__ = ("_mask",)
+    __slots__ = ("mask",)
 
     def __init__(self, size: int) -> None:
-        self._mask = bytearray(size)
+        self.mask = bytearray(size)
 
     def add(self, start: int, end: int) -> None:
         """Mark ``[start, end)``."""
         if end > start:
-            self._mask[start:end] = b"\x01" * (end - start)
+            self.mask[start:end] = b"\x01" * (end - start)
 
     def overlaps(self, start: int, end: int) -> bool:
         """Tell whether ``[start, end)`` has a marked character."""
-        return self._mask.find(1, start, end) != -1
+        return self.mask.find(1, start, end) != -1
 
     def covers(self, start: int, end: int) -> bool:
         """Tell whether every character of ``[start, end)`` is marked."""
-        return self._mask.find(0, start, end) == -1
+        return self.mask.find(0, start, end) == -1
 
 
 @dataclass(slots=True)
@@ -1227,7 +1261,6 @@ class _Context:
     hit_end: dict[int, _Hit] = field(default_factory=dict)
     title_end: dict[int, tuple[int, Title]] = field(default_factory=dict)
     covered: _Coverage = field(init=False)
-    title_cov: _Coverage = field(init=False)
     persons: list[_Person] = field(default_factory=list)
     orgs: list[Actor] = field(default_factory=list)
     singles: list[tuple[int, int]] = field(default_factory=list)
@@ -1240,7 +1273,6 @@ class _Context:
 
     def __post_init__(self) -> None:
         self.covered = _Coverage(len(self.text))
-        self.title_cov = _Coverage(len(self.text))
 
     def first_title(self, start: int, end: int) -> tuple[int, int, Title] | None:
         """Return the first title lying inside ``[start, end)``."""
@@ -1319,6 +1351,28 @@ def _is_name_part(folded: str, hit: _Hit) -> bool:
     return after is not None and after.group(1) in _PRESS
 
 
+# Character classes for boundary tests, one byte per character: word
+# characters (``str.isalnum`` or "_", as ``\w``), the hyphen, and the rest.
+_WORD_CHAR, _HYPHEN = 1, 2
+_FLAG_TABLE = bytes(
+    _WORD_CHAR if chr(b).isalnum() or b == ord("_") else _HYPHEN if b == ord("-") else 0
+    for b in range(256)
+)
+_BEYOND_LATIN1 = re.compile(r"[^\x00-\xff]")
+
+
+def _char_flags(folded: str) -> bytearray:
+    """Return the class of each character of ``folded`` (see ``_FLAG_TABLE``)."""
+    flags = bytearray(folded.encode("latin-1", "replace").translate(_FLAG_TABLE))
+    if not folded.isascii():
+        # Encoding turned these into "?"; letters and digits among them
+        # (Cyrillic, Greek, ...) are word characters all the same.
+        for match in _BEYOND_LATIN1.finditer(folded):
+            if match.group().isalnum():
+                flags[match.start()] = _WORD_CHAR
+    return flags
+
+
 def _skip_back(folded: str, pos: int) -> int:
     """Return the end of the word before ``pos`` across single spacing."""
     i = pos
@@ -1376,10 +1430,28 @@ def _transliterations(surface: str) -> list[str]:
 def _resolve_overlaps(actors: list[Actor], size: int) -> tuple[Actor, ...]:
     """Keep the longest of overlapping mentions, then sort by position."""
     chosen: list[Actor] = []
-    taken = _Coverage(size)
+    taken = bytearray(size)
     for actor in sorted(actors, key=lambda a: (a.start - a.end, a.start)):
-        if actor.end > actor.start and not taken.overlaps(actor.start, actor.end):
+        start, end = actor.start, actor.end
+        if end > start and taken.find(1, start, end) == -1:
             chosen.append(actor)
-            taken.add(actor.start, actor.end)
+            taken[start:end] = b"\x01" * (end - start)
     chosen.sort(key=lambda a: a.start)
     return tuple(chosen)
+
+
+_Span = TypeVar("_Span", bound=tuple[int, int, object])
+
+
+def _longest_first(spans: list[_Span], size: int) -> list[_Span]:
+    """Keep each ``(start, end, ...)`` span that overlaps none kept before it
+    (callers sort longest first); a byte mask makes each test one C call."""
+    kept: list[_Span] = []
+    taken = bytearray(size)
+    for span in spans:
+        start, end = span[0], span[1]
+        if taken.find(1, start, end) == -1:
+            kept.append(span)
+            if end > start:
+                taken[start:end] = b"\x01" * (end - start)
+    return kept

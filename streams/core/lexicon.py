@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import ahocorasick
 
@@ -28,11 +29,15 @@ __all__ = [
     "LexiconError",
     "ModalityCue",
     "Rule",
+    "SpanWords",
     "boundary_text",
     "inflect",
     "lower_keep_length",
+    "may_search",
     "phrase_regex",
+    "search_span",
     "token_forms",
+    "word_set",
 ]
 
 _POLARITIES = ("escalation", "de-escalation")
@@ -222,17 +227,124 @@ def phrase_regex(tokens: Sequence[str]) -> str:
     return "".join(parts)
 
 
+# First words of the alternatives of each word-list regex, by pattern: a
+# search can succeed only where one of them stands as a whole word, so a
+# window without any of them is skipped without running the regex (see
+# :func:`may_search`). None marks a regex with a head that is no plain word.
+_HEAD_WORDS: dict[str, frozenset[bytes] | None] = {}
+# Patterns whose alternatives are all single plain words: over a whole
+# span, a search succeeds exactly when one of them is among its words.
+_ONE_WORD_PATTERNS: set[str] = set()
+_LEADING_WORD = re.compile(r"\w+")
+
+
 def _words_regex(words: Iterable[str]) -> re.Pattern[str] | None:
     alts: set[str] = set()
+    heads: set[bytes] | None = set()
+    one_word = True
     for w in words:
         toks = w.split()
         if not toks:
             continue
-        head = _alternation(token_forms(toks[0]))
+        forms = token_forms(toks[0])
+        head = _alternation(forms)
         alts.add(head + phrase_regex(toks[1:]))
+        one_word = one_word and len(toks) == 1
+        for form in forms:
+            lead = _LEADING_WORD.match(form)
+            if heads is None or lead is None or not lead.group().isascii():
+                heads = None
+            else:
+                heads.add(lead.group().encode("ascii"))
+                one_word = one_word and lead.group() == form
     if not alts:
         return None
-    return re.compile(r"(?<!\w)(?:" + "|".join(sorted(alts)) + r")(?!\w)")
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(sorted(alts)) + r")(?!\w)")
+    _HEAD_WORDS[pattern.pattern] = frozenset(heads) if heads is not None else None
+    if heads is not None and one_word:
+        _ONE_WORD_PATTERNS.add(pattern.pattern)
+    return pattern
+
+
+class SpanWords(NamedTuple):
+    """The words of one span, for :func:`may_search` and :func:`search_span`.
+
+    Attributes:
+        words: Runs of word characters, as Latin-1 bytes (no decoding: the
+            words they are compared with are ASCII). Characters beyond
+            Latin-1 count as separators (as in :func:`boundary_text`), which
+            only splits words that no word-list regex matches whole anyway.
+        exact: Every character of the span is Latin-1 and no word runs
+            across its edges, so ``words`` are exactly its ``\\w`` runs.
+    """
+
+    words: AbstractSet[bytes]
+    exact: bool
+
+
+def word_set(lowered: str, start: int, end: int) -> SpanWords:
+    """Return the words of ``lowered[start:end]``."""
+    piece = lowered[start:end]
+    raw = piece.encode("latin-1", "replace")
+    exact = (
+        (piece.isascii() or raw.count(b"?") == piece.count("?"))
+        and (start <= 0 or not _is_word_char(lowered[start - 1]))
+        and (end >= len(lowered) or not _is_word_char(lowered[end]))
+    )
+    return SpanWords(set(raw.translate(_BOUNDARY_TABLE).split()), exact)
+
+
+def may_search(pattern: re.Pattern[str], lowered: str, end: int,
+               words: SpanWords | None) -> bool:
+    """Tell whether ``pattern.search(lowered, start, end)`` may succeed.
+
+    False only when ``pattern`` came from a word list, none of its first
+    words is in ``words`` (the :func:`word_set` of a span holding
+    ``[start, end)``), and no word is cut at ``end`` (a cut word would end
+    a match early: "army" in "armyman" when ``end`` falls after "army").
+
+    Args:
+        pattern: A compiled word-list regex.
+        lowered: The lower-cased text.
+        end: The end of the searched window.
+        words: Words of the span around the window, or None to always search.
+    """
+    if words is None:
+        return True
+    heads = _HEAD_WORDS.get(pattern.pattern)
+    if heads is None or not heads.isdisjoint(words.words):
+        return True
+    # A word cut at ``end``: both characters around it are word characters
+    # ("_" is one too; where it stands the regex runs, to be safe).
+    pair = lowered[end - 1 : end + 1] if end > 0 else ""
+    return pair.isalnum() or "_" in pair
+
+
+def search_span(pattern: re.Pattern[str], lowered: str, start: int, end: int,
+                words: SpanWords | None) -> bool:
+    """Tell whether ``pattern.search(lowered, start, end)`` finds a match.
+
+    Args:
+        pattern: A compiled regex; word-list regexes are decided from
+            ``words`` where that is exact, and skipped where none of their
+            first words occurs.
+        lowered: The lower-cased text.
+        start: The span start.
+        end: The span end.
+        words: ``word_set(lowered, start, end)``, or None to run the regex.
+    """
+    if words is not None:
+        heads = _HEAD_WORDS.get(pattern.pattern)
+        if heads is not None:
+            if heads.isdisjoint(words.words):
+                return False
+            if words.exact and pattern.pattern in _ONE_WORD_PATTERNS:
+                return True
+    return pattern.search(lowered, start, end) is not None
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
 
 
 @dataclass(frozen=True, slots=True)

@@ -124,10 +124,17 @@ def build_alert(
                             (s.speaker, s.speaker_name)):
             if ident and ident not in names:
                 names[ident] = name or ident
-    # Actors mentioned inside the evidence sentences count as involved too.
+    # Actors mentioned inside the evidence sentences count as involved too
+    # (a plain loop: it runs for every actor of every alerting article).
+    spans = [(e.start, e.end) for e in evidence]
     for a in actors:
-        if a.id not in names and any(e.start <= a.start < e.end for e in evidence):
-            names[a.id] = a.name
+        if a.id in names:
+            continue
+        at = a.start
+        for start, end in spans:
+            if start <= at < end:
+                names[a.id] = a.name
+                break
     top = min(strongest, key=lambda s: (s.severity, s.start))
     return Alert(
         id=_alert_id(article.id, evidence),

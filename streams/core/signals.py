@@ -11,12 +11,23 @@ pure function, so "strike a deal" wins over "strike" and "hunger strike" over
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
+from itertools import pairwise
+from typing import NamedTuple
 
 from streams.core.knowledge import KnowledgeBase
-from streams.core.lexicon import Domain, Lexicon, Rule, boundary_text, lower_keep_length
+from streams.core.lexicon import (
+    Domain,
+    Lexicon,
+    Rule,
+    SpanWords,
+    boundary_text,
+    lower_keep_length,
+    may_search,
+    search_span,
+    word_set,
+)
 from streams.core.modality import (
     ModalityResult,
     SentenceCues,
@@ -36,15 +47,17 @@ _MODALITY: dict[str, Modality] = {
 }
 # About how many characters a word takes, with its space, for word windows.
 _CHARS_PER_WORD = 8
-# A preposition right before an actor marks it as the target ("to Ukraine").
-_TARGET_PREP = re.compile(
-    r"(?<!\w)(?:to|against|toward|towards|into|on|at|with|in|from|over|upon|onto|inside|"
+# The preposition right before an actor (and an optional "the"): "by" names
+# the doer of a passive ("attacked by X"), the others mark the target ("to
+# Ukraine"). One search finds either: only the last word before the actor
+# can be it.
+_ROLE_PREP = re.compile(
+    r"(?<!\w)(by|to|against|toward|towards|into|on|at|with|in|from|over|upon|onto|inside|"
     r"across|near|for)\s+(?:the\s+)?\Z"
 )
-_AGENT_PREP = re.compile(r"(?<!\w)by\s+(?:the\s+)?\Z")
 # A locative preposition marks a place ("a summit in Vilnius"): a city
 # standing for its country there is where the act happens, not its target.
-_PLACE_PREP = re.compile(r"(?<!\w)(?:in|at|inside|near|across|outside|within)\s+(?:the\s+)?\Z")
+_PLACE_PREPS = frozenset({"in", "at", "inside", "near", "across", "outside", "within"})
 _CLAUSE_END = re.compile(r"[,;:()\u2013\u2014]")
 _WORD = re.compile(r"\w[\w'\u2019-]*")
 _SPEAKER_GAP = re.compile(
@@ -53,9 +66,9 @@ _SPEAKER_GAP = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Match:
-    """A lexicon match before roles and modality.
+class Match(NamedTuple):
+    """A lexicon match before roles and modality (a tuple: built for every
+    automaton hit, so construction cost counts).
 
     Attributes:
         start: Offset of the trigger.
@@ -97,10 +110,11 @@ def find_matches(lexicon: Lexicon, lowered: str, padded: str | None = None) -> l
         end = last - 1
         start = end - klen
         for anchor in anchors:
-            if anchor.tail is None:
+            tail = anchor.tail
+            if tail is None:
                 out.append(Match(start, end, anchor.rule, anchor.length))
                 continue
-            m = anchor.tail.match(lowered, end)
+            m = tail.match(lowered, end)
             if m is not None:
                 out.append(Match(start, m.end(), anchor.rule, anchor.length))
     return out
@@ -199,34 +213,50 @@ def drop_background(lowered: str, kept: Sequence[tuple[Match, int, int]]
     return [k for k, bg in zip(kept, flags, strict=True) if not bg or k[1] not in foreground]
 
 
-def _vetoed(rule: Rule, lowered: str, m: Match, s0: int, s1: int) -> bool:
-    if rule.not_in_sentence is not None and rule.not_in_sentence.search(lowered, s0, s1):
+def _vetoed(rule: Rule, lowered: str, m: Match, s0: int, s1: int,
+            words: SpanWords | None = None) -> bool:
+    """True when a sense restriction of ``rule`` rules the match out.
+
+    ``words`` (the :func:`word_set` of the sentence) lets a restriction
+    whose words are absent skip its regex.
+    """
+    nis = rule.not_in_sentence
+    if nis is not None and search_span(nis, lowered, s0, s1, words):
         return True
     reach = rule.window * _CHARS_PER_WORD
-    if rule.not_before is not None and rule.not_before.search(
+    nb = rule.not_before
+    if nb is not None and may_search(nb, lowered, m.start, words) and nb.search(
             lowered, max(s0, m.start - reach), m.start):
         return True
-    if rule.not_after is not None and rule.not_after.search(
-            lowered, m.end, min(s1, m.end + reach)):
+    na = rule.not_after
+    hi = min(s1, m.end + reach)
+    if na is not None and may_search(na, lowered, hi, words) and na.search(lowered, m.end, hi):
         return True
     if rule.not_near is None and rule.near is None:
         return False
-    lo, hi = max(s0, m.start - reach), min(s1, m.end + reach)
-    if rule.not_near is not None and rule.not_near.search(lowered, lo, hi):
+    lo = max(s0, m.start - reach)
+    nn = rule.not_near
+    if nn is not None and may_search(nn, lowered, hi, words) and nn.search(lowered, lo, hi):
         return True
-    return rule.near is not None and rule.near.search(lowered, lo, hi) is None
+    near = rule.near
+    return near is not None and (
+        not may_search(near, lowered, hi, words) or near.search(lowered, lo, hi) is None)
 
 
 # The sentence's opening words hold its subject ("The company ... launched").
 _SUBJECT_REACH = 6 * _CHARS_PER_WORD
 
 
-def _sentence_domains(domains: Sequence[Domain], lowered: str, s0: int, s1: int
-                      ) -> tuple[frozenset[str], bool]:
-    """Return the domains whose sentence cues occur in a sentence, and whether military ones do."""
+def _sentence_domains(domains: Sequence[Domain], lowered: str, s0: int, s1: int,
+                      words: SpanWords | None = None) -> tuple[frozenset[str], bool]:
+    """Return the domains whose sentence cues occur in a sentence, and whether military ones do.
+
+    ``words`` (the :func:`word_set` of the sentence) lets a domain none of
+    whose cue words occurs skip its regex.
+    """
     names = frozenset(d.name for d in domains if not d.counter and d.cues is not None
-                      and d.cues.search(lowered, s0, s1) is not None)
-    military = any(d.counter and d.cues is not None and d.cues.search(lowered, s0, s1)
+                      and search_span(d.cues, lowered, s0, s1, words))
+    military = any(d.counter and d.cues is not None and search_span(d.cues, lowered, s0, s1, words)
                    for d in domains)
     return names, military
 
@@ -234,6 +264,7 @@ def _sentence_domains(domains: Sequence[Domain], lowered: str, s0: int, s1: int
 def _out_of_domain(
     domains: Sequence[Domain], rule: Rule, lowered: str, m: Match, s0: int, s1: int,
     sector: str | None, in_sentence: tuple[frozenset[str], bool],
+    words: SpanWords | None = None,
 ) -> bool:
     """True when the trigger's context is one its rule's military sense does not fit.
 
@@ -255,6 +286,8 @@ def _out_of_domain(
         s1: Sentence end.
         sector: Sector code of the generic agent right before the trigger.
         in_sentence: :func:`_sentence_domains` of the sentence.
+        words: :func:`word_set` of the sentence, to skip cue regexes whose
+            words are absent; None to run them all.
     """
     names, military = in_sentence
     if military:
@@ -269,8 +302,11 @@ def _out_of_domain(
         if d.counter or d.near is None or d.name not in rule.veto_domains:
             continue
         reach = d.window * _CHARS_PER_WORD
-        if (d.near.search(lowered, max(s0, m.start - reach), min(s1, m.end + reach))
-                or d.near.search(lowered, s0, min(m.start, s0 + _SUBJECT_REACH))):
+        hi, subject_end = min(s1, m.end + reach), min(m.start, s0 + _SUBJECT_REACH)
+        if ((may_search(d.near, lowered, hi, words)
+             and d.near.search(lowered, max(s0, m.start - reach), hi))
+                or (may_search(d.near, lowered, subject_end, words)
+                    and d.near.search(lowered, s0, subject_end))):
             weak = True
             break
     return weak and not any(
@@ -351,13 +387,26 @@ class SignalDetector:
         raw = _drop_idioms(lexicon, find_matches(lexicon, lowered, padded))
         if not raw:
             return ()
-        ordered_actors = sorted(actors, key=lambda a: (a.start, a.end))
-        starts = [a.start for a in ordered_actors]
+        # The extractor returns mentions in text order already; sort only
+        # when a caller passes them otherwise.
+        ordered_actors: Sequence[Actor] = actors
+        starts = [a.start for a in actors]
+        if any(x >= y for x, y in pairwise(starts)):
+            ordered_actors = sorted(actors, key=lambda a: (a.start, a.end))
+            starts = [a.start for a in ordered_actors]
         accepted: list[tuple[Match, int, int]] = []
         title_case: dict[int, bool] = {}
         sentence_domains: dict[int, tuple[frozenset[str], bool]] = {}
+        # Words of each sentence with a candidate, computed once and shared
+        # by its sense restrictions and domain cues to skip absent words.
+        sentence_words: dict[int, SpanWords] = {}
+        spans_of, sentence_starts = sentences.spans, sentences.starts
         for m in raw:
-            s0, s1 = sentences.span_at(m.start)
+            # Sentences.span_at, inlined: it runs once per candidate.
+            if spans_of:
+                s0, s1 = spans_of[max(0, bisect_right(sentence_starts, m.start) - 1)]
+            else:
+                s0, s1 = 0, len(sentences.text)
             if m.end > s1 or m.start < s0:
                 continue
             if m.start > s0 and text[m.start].isupper():
@@ -370,7 +419,10 @@ class SignalDetector:
             if _adjectival(lowered, m, s0):
                 continue
             rule = lexicon.rules[m.rule]
-            if _vetoed(rule, lowered, m, s0, s1):
+            words = sentence_words.get(s0)
+            if words is None:
+                words = sentence_words[s0] = word_set(lowered, s0, s1)
+            if _vetoed(rule, lowered, m, s0, s1, words):
                 continue
             if rule.veto_domains:
                 i = bisect_left(starts, m.start)
@@ -378,9 +430,10 @@ class SignalDetector:
                 sector = (near.id[6:] if near is not None and near.start >= s0
                           and near.id.startswith("agent:") else None)
                 if s0 not in sentence_domains:
-                    sentence_domains[s0] = _sentence_domains(lexicon.domains, lowered, s0, s1)
+                    sentence_domains[s0] = _sentence_domains(
+                        lexicon.domains, lowered, s0, s1, words)
                 if _out_of_domain(lexicon.domains, rule, lowered, m, s0, s1, sector,
-                                  sentence_domains[s0]):
+                                  sentence_domains[s0], words):
                     continue
             accepted.append((m, s0, s1))
         spans = {id(m): (s0, s1) for m, s0, s1 in accepted}
@@ -392,7 +445,7 @@ class SignalDetector:
         out: list[Signal] = []
         for m, s0, s1 in kept:
             if s0 not in cue_cache:
-                cue_cache[s0] = sentence_cues(lexicon, lowered, (s0, s1), found)
+                cue_cache[s0] = sentence_cues(lexicon, lowered, (s0, s1), found, lazy=True)
             lo, hi = bisect_left(starts, s0), bisect_left(starts, s1)
             in_sentence = ordered_actors[lo:hi]
             if s0 not in speakers:
@@ -537,26 +590,34 @@ def _roles(
     lowered: str, m: Match, s1: int, actors: Sequence[Actor], speaker: Actor | None
 ) -> tuple[Actor | None, Actor | None]:
     """Pick the source (nearest before) and target (after, marked by a preposition)."""
-    others = [a for a in actors if a is not speaker
-              and not (a.start < m.end and m.start < a.end)]
-    before = [a for a in others if a.end <= m.start]
-    clause = _CLAUSE_END.search(lowered, m.end, s1)
-    limit = max(clause.start() if clause else s1, min(s1, m.end + 40))
-    after = [a for a in others if m.end <= a.start < limit]
-    source = before[-1] if before else None
+    m0, m1 = m.start, m.end
+    clause = _CLAUSE_END.search(lowered, m1, s1)
+    limit = max(clause.start() if clause else s1, min(s1, m1 + 40))
+    # One pass: the source is the last actor before the trigger, the
+    # candidates for the target start after it within the clause.
+    source: Actor | None = None
+    after: list[Actor] = []
+    for a in actors:
+        a0, a1 = a.start, a.end
+        if a is speaker or (a0 < m1 and m0 < a1):
+            continue
+        if a1 <= m0:
+            source = a
+        if m1 <= a0 < limit:
+            after.append(a)
     target: Actor | None = None
     for i, a in enumerate(after):
-        head = lowered[max(m.end, a.start - 14):a.start]
-        if _AGENT_PREP.search(head):
-            # Passive voice: "attacked by X" names the doer after the verb.
-            return a, source
-        if _TARGET_PREP.search(head):
-            if _PLACE_PREP.search(head) and _is_place_name(a):
+        prep = _ROLE_PREP.search(lowered[max(m.end, a.start - 14):a.start])
+        if prep is not None:
+            word = prep.group(1)
+            if word == "by":
+                # Passive voice: "attacked by X" names the doer after the verb.
+                return a, source
+            if word in _PLACE_PREPS and _is_place_name(a):
                 continue
             target = a
             break
-        gap = sum(1 for _ in _WORD.finditer(lowered, m.end, a.start))
-        if i == 0 and gap <= 2:
+        if i == 0 and sum(1 for _ in _WORD.finditer(lowered, m.end, a.start)) <= 2:
             target = a
             break
     return source, target
