@@ -228,6 +228,9 @@ _CAP_AFTER = re.compile(r"(?<!\s)\s+([A-Z][a-z]+)\b")
 _PRESS = frozenset({"Post", "Times", "Journal", "Examiner", "Herald", "Institute", "University"})
 
 
+# Generic agents that name the members of a body when they follow its name.
+_MEMBER_KINDS = frozenset({"STA", "ALY"})
+
 # -- generic agents and pronouns ------------------------------------------------
 
 # Words that open a generic agent's noun phrase ("the", "our", "all").
@@ -877,6 +880,15 @@ class ActorExtractor:
                 same = [r for r in entity.roles if r.title.lower() == role.lower()]
                 if role_org is not None:
                     same = [r for r in same if r.org == role_org] or same
+                if not same and role_org is not None:
+                    # A loose title in the text ("former NATO commander", "NATO
+                    # chief") for a person the knowledge base knows in that body:
+                    # the recorded office is the precise one.
+                    same = sorted((r for r in entity.roles if r.org == role_org),
+                                  key=lambda r: (r.held_on(ctx.as_of), r.end or "9999"),
+                                  reverse=True)[:1]
+                    if same:
+                        role = same[0].title
                 if same:
                     role_org = role_org or same[0].org
                     if not any(r.held_on(ctx.as_of) for r in same) and any(
@@ -1043,6 +1055,7 @@ class ActorExtractor:
             start, end = hit_start, hit_end
             country: str | None = None
             affiliation: str | None = None
+            body: Actor | None = None
             determined = qualified = False
             for _ in range(5):
                 k = _skip_back(folded, start)
@@ -1058,6 +1071,8 @@ class ActorExtractor:
                     qualified = True
                     country = prev.country or (prev.id if prev.type == "country" else None)
                     affiliation = prev.affiliation if prev.type == "person" else prev.id
+                    if prev.type == "organisation" and k == hit_start - 1:
+                        body = prev
                     break
                 space = folded.rfind(" ", 0, k)
                 ws = max(space, folded.rfind("\n", space + 1, k)) + 1
@@ -1111,6 +1126,18 @@ class ActorExtractor:
                         )
                     )  # fmt: skip
                     continue
+            known = self._by_id.get(body.id) if body is not None else None
+            if known is not None and known.members and entity.kind in _MEMBER_KINDS:
+                # "NATO countries", "EU member states", "NATO allies": the
+                # members acting together are the body itself.
+                out.append(
+                    Actor(
+                        id=known.id, name=known.name, type="organisation",
+                        text=text[start:end], start=start, end=end, country=known.country,
+                        affiliation=known.id, source="coref",
+                    )
+                )  # fmt: skip
+                continue
             state = self._by_id.get(country) if country else None
             ident = f"{entity.id}:{country}" if state is not None else entity.id
             name = f"{entity.name} ({state.name})" if state is not None else entity.name

@@ -131,10 +131,11 @@ class TestSeedArticle:
         return run(extractor, SEED.read_text(encoding="utf-8"))
 
     def test_rasmussen_is_former_nato(self, actors: tuple[Actor, ...]) -> None:
-        """Text "former NATO commander ..., Anders Rasmussen" resolves to the KB person, former."""
+        """Text "former NATO commander ..., Anders Rasmussen" resolves to the KB person and
+        his recorded NATO office, former."""
         ras = find(actors, "Anders Rasmussen")
         assert ras.id == "rasmussen-anders-fogh"
-        assert (ras.role, ras.role_org, ras.former) == ("commander", "NATO", True)
+        assert (ras.role, ras.role_org, ras.former) == ("Secretary-General", "NATO", True)
         assert ras.country == "DNK"
 
     def test_later_surname_corefers(self, actors: tuple[Actor, ...]) -> None:
@@ -554,3 +555,24 @@ class TestAcronymsAndUnits:
         actor = find(run(extractor, "The 407th Air Expeditionary Group flew."),
                      "407th Air Expeditionary Group")  # fmt: skip
         assert actor.type == "organisation"
+
+
+class TestMembersOfABody:
+    def test_members_after_an_alliance_name_are_the_alliance(self, knowledge: KnowledgeBase
+                                                             ) -> None:
+        """"EU member states" and "NATO allies" resolve the member noun to the body itself."""
+        text = "EU member states agreed on the plan, and NATO allies backed it."
+        actors = ActorExtractor(knowledge).extract(text, Sentences.of(text), "2024-01-01")
+        by_text = {a.text: a.id for a in actors}
+        assert by_text.get("member states") == "EU"
+        assert by_text.get("allies") == "NATO"
+
+    def test_kb_office_replaces_a_loose_title_in_the_same_body(self, knowledge: KnowledgeBase
+                                                              ) -> None:
+        """A loose title in the text ("former NATO chief") takes the recorded office of that
+        body for a known person."""
+        text = "Former NATO chief Jens Stoltenberg spoke on Monday."
+        actors = ActorExtractor(knowledge).extract(text, Sentences.of(text), "2025-06-01")
+        (person,) = [a for a in actors if a.type == "person"]
+        assert (person.role, person.role_org, person.former) == ("Secretary-General", "NATO",
+                                                                  True)
