@@ -9,7 +9,7 @@ export KAFKA_BOOTSTRAP_SERVERS ?= 127.0.0.1:$(KAFKA_PORT)
 PYTEST_ARGS ?=
 
 .PHONY: help venv run worker test test-unit test-kafka lint kafka-up kafka-down kafka-status \
-	eval bench clean
+	eval bench bench-compiled clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -64,6 +64,18 @@ bench: kafka-up ## throughput, latency and memory against the targets (JSON in b
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/build_corpus.py
 	$(BIN)/escwatch bench all
+
+COMPILED := .cache/venv-compiled
+bench-compiled: $(STAMP) ## the core benchmark again with the mypyc-compiled core
+	test -x $(COMPILED)/bin/python || $(PYTHON) -m venv $(COMPILED)
+	$(COMPILED)/bin/python -m pip install --quiet mypy setuptools wheel '.[bench]'
+	ESCWATCH_MYPYC=1 $(COMPILED)/bin/python -m pip install --quiet --no-build-isolation \
+		--force-reinstall --no-deps .
+	$(BIN)/python bench/build_corpus.py
+	@# From another folder, so the compiled package is imported, not this source tree.
+	cd "$$(mktemp -d)" && $(CURDIR)/$(COMPILED)/bin/escwatch bench core \
+		--corpus $(CURDIR)/bench/corpus/news600.jsonl --corpus $(CURDIR)/bench/corpus/re3d.jsonl \
+		--json $(CURDIR)/bench/results/core-compiled.json
 
 clean: ## remove caches (keeps .venv)
 	rm -rf .cache .pytest_cache .mypy_cache .ruff_cache
