@@ -46,7 +46,8 @@ class TestEndToEndBench:
         assert e2e["throughput"]["articles"] == 5
         assert e2e["throughput"]["complete"] is True
         assert e2e["throughput"]["startup_to_first_output_s"] > 0
-        assert e2e["throughput"]["worker_cpu_ms_per_article"] > 0
+        # Five articles may take less CPU than the clock tick psutil reads.
+        assert e2e["throughput"]["worker_cpu_ms_per_article"] >= 0
         latency = e2e["latency"]
         assert latency["sent"] == 10
         assert latency["analyzed"]["count"] == 10
