@@ -34,7 +34,7 @@ kafka-status: $(STAMP) ## say which broker answers
 run: kafka-up ## broker + worker + ingest seeds/ + print alerts until Ctrl-C
 	@mkdir -p .cache
 	@$(BIN)/escwatch worker > .cache/worker.log 2>&1 & echo $$! > .cache/worker.pid; \
-	trap 'kill $$(cat .cache/worker.pid) 2>/dev/null; wait; rm -f .cache/worker.pid' EXIT INT TERM; \
+	trap 'kill $$(cat .cache/worker.pid 2>/dev/null) 2>/dev/null; wait; rm -f .cache/worker.pid' EXIT INT TERM; \
 	$(BIN)/escwatch ingest seeds/articles.jsonl seeds/demo.jsonl && \
 	echo "worker log: .cache/worker.log; alerts follow (Ctrl-C to stop)" && \
 	$(BIN)/escwatch tail --from-beginning --dedupe

@@ -43,7 +43,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     """Publish article events from files to the raw topic."""
-    from streams.clients import producer
+    from streams.clients import ensure_topics, producer
     from streams.sources import iter_inputs
 
     settings = _settings()
@@ -51,6 +51,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     sent = bad = 0
     interval = 1.0 / args.rate if args.rate else 0.0
     next_at = time.perf_counter()
+    # Created up front (with the configured partitions) rather than by the
+    # broker's auto-creation on first send, which clients report as an error.
+    ensure_topics(settings, [topic])
     prod = producer(settings)
     try:
         for item in iter_inputs(args.paths,
@@ -266,6 +269,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``escwatch`` console script."""
     args_list = list(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    # kafka-python logs every refused connection; the tools report failures
+    # themselves, once, in their own words.
+    logging.getLogger("kafka").setLevel(logging.CRITICAL)
     if args_list and args_list[0] in DELEGATED:
         # These tools own their argument parsing (options may come first).
         try:

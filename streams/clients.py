@@ -11,11 +11,24 @@ from typing import Any
 
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
 from kafka.admin import NewTopic
-from kafka.errors import TopicAlreadyExistsError
+from kafka.errors import KafkaError, TopicAlreadyExistsError
 
 from streams.config import Settings
+from streams.errors import EscwatchError
 
-__all__ = ["admin", "consumer", "ensure_topics", "producer"]
+__all__ = ["KafkaUnavailableError", "admin", "consumer", "ensure_topics", "producer"]
+
+
+class KafkaUnavailableError(EscwatchError):
+    """No broker answered at the configured bootstrap servers."""
+
+    retriable = True
+
+
+def _unavailable(settings: Settings, exc: Exception) -> KafkaUnavailableError:
+    return KafkaUnavailableError(
+        f"no Kafka broker answers at {settings.bootstrap_servers} ({exc}); start one with "
+        "`escwatch kafka up` or set KAFKA_BOOTSTRAP_SERVERS")
 
 
 def _common(settings: Settings) -> dict[str, Any]:
@@ -28,7 +41,10 @@ def producer(settings: Settings, **overrides: Any) -> KafkaProducer:
     conf: dict[str, Any] = {"acks": "all", "linger_ms": 5, "retries": 5,
                             "max_request_size": max(settings.max_message_bytes * 2, 1_048_576)}
     conf.update(overrides)
-    return KafkaProducer(**_common(settings), **conf)
+    try:
+        return KafkaProducer(**_common(settings), **conf)
+    except KafkaError as exc:
+        raise _unavailable(settings, exc) from exc
 
 
 def consumer(settings: Settings, *topics: str, **overrides: Any) -> KafkaConsumer:
@@ -36,12 +52,18 @@ def consumer(settings: Settings, *topics: str, **overrides: Any) -> KafkaConsume
     conf: dict[str, Any] = {"auto_offset_reset": "earliest", "enable_auto_commit": False,
                             "consumer_timeout_ms": 1000}
     conf.update(overrides)
-    return KafkaConsumer(*topics, **_common(settings), **conf)
+    try:
+        return KafkaConsumer(*topics, **_common(settings), **conf)
+    except KafkaError as exc:
+        raise _unavailable(settings, exc) from exc
 
 
 def admin(settings: Settings) -> KafkaAdminClient:
     """An admin client."""
-    return KafkaAdminClient(**_common(settings))
+    try:
+        return KafkaAdminClient(**_common(settings))
+    except KafkaError as exc:
+        raise _unavailable(settings, exc) from exc
 
 
 def ensure_topics(settings: Settings, names: list[str], partitions: int | None = None) -> None:
