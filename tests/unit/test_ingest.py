@@ -56,6 +56,7 @@ def fake_producer(monkeypatch: pytest.MonkeyPatch) -> FakeProducer:
     """Replace the Kafka producer ingest builds with a recorder."""
     fake = FakeProducer()
     monkeypatch.setattr(clients, "producer", lambda settings, **kw: fake)
+    monkeypatch.setattr(clients, "ensure_topics", lambda settings, names, partitions=None: None)
     monkeypatch.setenv("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:1")
     monkeypatch.setenv("ESCWATCH_APP_ID", "escwatch-ingest-test")
     monkeypatch.setenv("ESCWATCH_TOPIC_RAW", "articles.raw.ingest-test")
