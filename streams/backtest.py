@@ -60,6 +60,7 @@ from typing import Any
 from streams import codec
 from streams.config import Settings
 from streams.errors import ConfigError, EscwatchError
+from streams.evaluation import harmonic_mean
 from streams.replay import LEVELS, Progress, derive_run_id, input_digests
 
 __all__ = [
@@ -235,7 +236,7 @@ class TypeScore:
         p, r = self.precision, self.recall
         if p is None or r is None:
             return None
-        return 2 * p * r / (p + r) if p + r else 0.0
+        return harmonic_mean(p, r)
 
     @property
     def support(self) -> int:

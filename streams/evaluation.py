@@ -89,6 +89,7 @@ __all__ = [
     "evaluate_dataset",
     "evaluate_events",
     "evaluate_spans",
+    "harmonic_mean",
     "label_scores",
     "macro_f1",
     "main",
@@ -289,6 +290,12 @@ class System:
     modality: bool
 
 
+def harmonic_mean(precision: float, recall: float) -> float:
+    """F1 of a precision and a recall, 0 when both are 0."""
+    total = precision + recall
+    return 2 * precision * recall / total if total else 0.0
+
+
 @dataclass(frozen=True, slots=True)
 class Score:
     """Precision, recall and F1 with the counts behind them."""
@@ -310,8 +317,7 @@ class Score:
     @property
     def f1(self) -> float:
         """Harmonic mean of precision and recall."""
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
+        return harmonic_mean(self.precision, self.recall)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON report object."""
@@ -348,8 +354,7 @@ class SpanScore:
     @property
     def f1(self) -> float:
         """Harmonic mean of precision and recall."""
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
+        return harmonic_mean(self.precision, self.recall)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON report object."""
