@@ -24,6 +24,12 @@ run's consumer group (``<app id>-replay-<run id>``, new for every run) simply
 starts at the beginning of the copy; no offset reset on a shared topic is
 needed. The copy keeps key, value, headers, partition and timestamp.
 
+* **In place** (``--topic --reset-offsets`` with a start bound only): no copy.
+  The run's consumer group offsets are reset (committed) to the start, found
+  by time or given as offsets, before its worker starts on the topic itself;
+  the run ends when every record up to the end offsets seen at start has its
+  output. It takes no end bound, for the race described above.
+
 Isolation: a Kafka run uses :meth:`Settings.for_run`: its own Faust app id and
 consumer group and outputs suffixed with the run id
 (``monitoring.alerts.<run_id>``), never the production topics. The run is over
@@ -37,8 +43,8 @@ id and byte-identical outputs. Kafka runs add four random hex digits
 (``r<digest>-<rand>``) because topics and consumer groups outlive the run: a
 second run of the same input must not reuse the first one's group offsets.
 
-Event time: alert times are the article's ``published_at``, so alerts are
-byte-identical across runs once ``run_id`` is removed (see
+Event time: alert times are the article's ``published_at`` and alert bodies
+carry no run id, so alerts are byte-identical across runs (see
 :func:`comparable_alerts`). Dead-letter records carry the wall-clock time of
 rejection by design and are excluded from that claim.
 """
@@ -48,6 +54,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import logging
 import os
 import signal
 import socket
@@ -58,7 +65,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any, TextIO
@@ -68,6 +75,8 @@ from streams.config import Settings
 from streams.errors import ConfigError, EscwatchError
 from streams.pipeline import Origin, Routed, route
 from streams.sources import InputLine, iter_inputs
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "OUTPUT_FILES",
@@ -82,7 +91,9 @@ __all__ = [
     "read_topic",
     "replay_files_kafka",
     "replay_to_files",
+    "replay_topic_in_place",
     "replay_topic_kafka",
+    "reset_group_offsets",
     "resolve_range",
     "route_inputs",
     "run_worker",
@@ -528,8 +539,6 @@ def _env_for(run: Settings, workdir: Path) -> dict[str, str]:
 
 def run_settings(settings: Settings, run_id: str) -> Settings:
     """The run's settings: :meth:`Settings.for_run` plus its private input topic."""
-    from dataclasses import replace
-
     return replace(settings.for_run(run_id), topic_raw=f"{settings.topic_raw}.{run_id}")
 
 
@@ -669,6 +678,58 @@ def replay_topic_kafka(settings: Settings, selection: TopicRange, *, run_id: str
     return summary
 
 
+def reset_group_offsets(run: Settings, selection: TopicRange) -> dict[int, int]:
+    """Commit the run's consumer group offsets to the range's starts.
+
+    The starts were found by time (``offsets_for_times``) or given as
+    offsets; committing them for the run's group id (its Faust app id) before
+    the worker starts makes the worker begin exactly there.
+
+    Returns:
+        Partition number to the committed offset.
+    """
+    from kafka import TopicPartition
+    from kafka.structs import OffsetAndMetadata
+
+    from streams.clients import consumer
+
+    offsets = {TopicPartition(selection.topic, p): OffsetAndMetadata(start, "", -1)
+               for p, (start, _) in sorted(selection.bounds.items())}
+    cons = consumer(run, group_id=run.app_id)
+    try:
+        cons.commit(offsets)
+        return {tp.partition: cons.committed(tp) for tp in offsets}
+    finally:
+        cons.close()
+
+
+def replay_topic_in_place(settings: Settings, selection: TopicRange, *,
+                          run_id: str | None = None, timeout: float = 600.0,
+                          progress: bool = False) -> ReplaySummary:
+    """Run the run's worker on the source topic itself, from the range's starts.
+
+    The run's consumer group offsets are reset (committed) to the starts
+    before its worker starts; the run ends when every record up to the end
+    offsets seen at start has its output. Records published to the topic
+    after that may also reach the run's outputs before the worker stops, so
+    this mode takes no end bound (use the copying mode for an exact range).
+    """
+    from streams.app import build_analyzer
+
+    version = build_analyzer(settings).knowledge.version
+    described = codec.dumps(selection.describe()).decode()
+    run_id = check_run_id(run_id or _kafka_run_id(
+        derive_run_id([described, "in-place"], version, settings.alert_threshold)))
+    run = replace(settings.for_run(run_id), topic_raw=selection.topic)
+    committed = reset_group_offsets(run, selection)
+    log.info("run %s: group %s reset to %s", run_id, run.app_id, committed)
+    summary = ReplaySummary(run_id, "kafka-topic-in-place", knowledge_version=version)
+    summary.inputs = selection.size
+    summary.seconds = run_worker(run, summary.inputs, timeout=timeout, progress=progress)
+    _summarize_topics(summary, run)
+    return summary
+
+
 def replay_topic_to_files(settings: Settings, selection: TopicRange, out_dir: Path, *,
                           run_id: str | None = None, progress: bool = False) -> ReplaySummary:
     """Route a topic range to files in this process (no worker, no output topics)."""
@@ -721,6 +782,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--to-offset", type=int, help="offset past the range's end (exclusive)")
     p.add_argument("--from-time", help="range start: RFC 3339 time or epoch ms (inclusive)")
     p.add_argument("--to-time", help="range end: RFC 3339 time or epoch ms (exclusive)")
+    p.add_argument("--reset-offsets", action="store_true",
+                   help="with --topic and a start bound only: no copy; the run's consumer "
+                        "group offsets are reset to the start (by time or offset) and its "
+                        "worker consumes TOPIC itself")
     p.add_argument("--out", type=Path, metavar="DIR",
                    help="write analyzed/alerts/deadletter JSONL and run.json to DIR, no Kafka run")
     p.add_argument("--run-id", help="run id (default: derived from inputs and knowledge)")
@@ -735,8 +800,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str]) -> int:
     """Run ``escwatch replay``; print the summary; return the exit code."""
-    from dataclasses import replace
-
     args = build_parser().parse_args(argv)
     settings = Settings.from_env()
     if args.knowledge is not None:
@@ -749,6 +812,10 @@ def main(argv: list[str]) -> int:
         raise ConfigError("give archive paths or --topic, not both")
     if args.paths and bounded:
         raise ConfigError("--from-/--to- bounds apply to --topic replays only")
+    if args.reset_offsets and (args.topic is None or args.out is not None
+                               or args.to_offset is not None or args.to_time is not None):
+        raise ConfigError("--reset-offsets needs --topic, no --out and no end bound "
+                          "(--to-offset/--to-time need the exact, copying mode)")
     progress = Progress.wanted(args.progress)
     try:
         if args.paths:
@@ -770,7 +837,10 @@ def main(argv: list[str]) -> int:
                     to_time=parse_time(args.to_time) if args.to_time else None)
             finally:
                 cons.close()
-            if args.out is not None:
+            if args.reset_offsets:
+                summary = replay_topic_in_place(settings, selection, run_id=args.run_id,
+                                                timeout=args.timeout, progress=progress)
+            elif args.out is not None:
                 summary = replay_topic_to_files(settings, selection, args.out,
                                                 run_id=args.run_id, progress=progress)
             else:

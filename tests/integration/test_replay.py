@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from kafka import KafkaProducer
+from kafka import KafkaAdminClient, KafkaProducer
 
 from streams import codec
 from streams.config import Settings
@@ -92,6 +92,39 @@ class TestTopicRange:
         for alert in alerts:
             codec.validate(alert, "alert.v1")
             assert "run_id" not in alert
+
+
+class TestResetOffsets:
+    def test_in_place_replay_from_a_time_starts_where_the_group_was_reset(
+        self, worker_env: dict[str, str], kafka_bootstrap: str
+    ) -> None:
+        """--reset-offsets commits the run group's offsets at the first record at or after the
+        start time, and the run's worker consumes the source topic from there."""
+        produce(kafka_bootstrap, worker_env["ESCWATCH_TOPIC_RAW"], 6)
+        done = replay(worker_env, "--topic", "--from-time", "2024-03-04T00:03:00Z",
+                      "--reset-offsets", "--run-id", "rst")
+        settings = settings_of(worker_env)
+        run = settings.for_run("rst")
+        assert sorted(keys(settings, run.topic_analyzed)) == [b"gen-003", b"gen-004",
+                                                               b"gen-005"]
+        assert "3 articles" in done.stdout
+        # No private copy: the run read the source topic itself.
+        admin = KafkaAdminClient(bootstrap_servers=kafka_bootstrap)
+        try:
+            assert f"{settings.topic_raw}.rst" not in admin.list_topics()
+            offsets = admin.list_group_offsets(run.app_id)[run.app_id]
+        finally:
+            admin.close()
+        assert {tp.topic for tp in offsets} == {settings.topic_raw}
+        assert max(o.offset for o in offsets.values()) == 6
+
+    def test_reset_offsets_refuses_an_end_bound(self, worker_env: dict[str, str]) -> None:
+        """An end bound with --reset-offsets is refused: only the copying mode is exact."""
+        done = subprocess.run([sys.executable, "-m", "streams.replay", "--topic", "--from-offset",
+                               "1", "--to-offset", "3", "--reset-offsets"], env=worker_env,
+                              cwd=ROOT, capture_output=True, text=True, timeout=60, check=False)
+        assert done.returncode != 0
+        assert "--reset-offsets" in done.stderr
 
 
 class TestByteIdentity:
