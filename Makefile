@@ -31,7 +31,7 @@ kafka-down: $(STAMP) ## stop the local broker started by kafka-up
 kafka-status: $(STAMP) ## say which broker answers
 	$(BIN)/escwatch kafka status --port $(KAFKA_PORT)
 
-run: kafka-up ## broker + worker + ingest seeds/ + print alerts until Ctrl-C
+run: kafka-up ## broker + worker + ingest the seed and demo articles + print alerts until Ctrl-C
 	@mkdir -p .cache
 	@$(BIN)/escwatch worker > .cache/worker.log 2>&1 & echo $$! > .cache/worker.pid; \
 	trap 'kill $$(cat .cache/worker.pid 2>/dev/null) 2>/dev/null; wait; rm -f .cache/worker.pid' EXIT INT TERM; \
