@@ -9,7 +9,7 @@ WORKDIR /src
 COPY pyproject.toml setup.py README.md ./
 COPY schemas ./schemas
 COPY streams ./streams
-RUN pip install --no-cache-dir mypy setuptools wheel \
+RUN pip install --no-cache-dir mypy 'setuptools>=77' wheel \
     && ESCWATCH_MYPYC=1 pip wheel --no-cache-dir --no-build-isolation --no-deps -w /wheels .
 
 FROM python:3.11-slim

@@ -68,7 +68,7 @@ bench: kafka-up ## throughput, latency and memory against the targets (JSON in b
 COMPILED := .cache/venv-compiled
 bench-compiled: $(STAMP) ## the core benchmark again with the mypyc-compiled core
 	test -x $(COMPILED)/bin/python || $(PYTHON) -m venv $(COMPILED)
-	$(COMPILED)/bin/python -m pip install --quiet mypy setuptools wheel '.[bench]'
+	$(COMPILED)/bin/python -m pip install --quiet mypy 'setuptools>=77' wheel '.[bench]'
 	ESCWATCH_MYPYC=1 $(COMPILED)/bin/python -m pip install --quiet --no-build-isolation \
 		--force-reinstall --no-deps .
 	$(BIN)/python bench/build_corpus.py

@@ -42,6 +42,7 @@ from typing import NamedTuple, TypeVar
 
 import ahocorasick
 
+from streams.core._construct import new_actor
 from streams.core.knowledge import Entity, KnowledgeBase, Role, Title
 from streams.core.model import Actor
 from streams.core.text import Sentences
@@ -93,6 +94,10 @@ _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 _TRANSLIT_END = re.compile(r"(?:iy|yy|ii|yi|ij|y|i)$")
+# Keys of the names seen lately: the same names recur within an article and
+# across a news cycle, and a key depends on the name alone.
+_SURNAME_KEYS: dict[str, str] = {}
+_SURNAME_KEYS_MAX = 8192
 
 
 def surname_key(name: str) -> str:
@@ -101,10 +106,17 @@ def surname_key(name: str) -> str:
     "Zelenskiy", "Zelensky", "Zelenskyy" and "Zelenskyi" share one key:
     diacritics fold, case folds, and the Slavic -iy/-yy/-y/-i endings merge.
     """
+    cached = _SURNAME_KEYS.get(name)
+    if cached is not None:
+        return cached
     key = fold(name).lower().replace("'", "").replace("-", "")
     # Every ending the regex rewrites ends in "y", "i" or "j".
     if len(key) > 4 and key.endswith(("y", "i", "j")):
         key = _TRANSLIT_END.sub("y", key)
+    if len(_SURNAME_KEYS) >= _SURNAME_KEYS_MAX:
+        # Bounded: a long-running worker sees ever new names.
+        _SURNAME_KEYS.clear()
+    _SURNAME_KEYS[name] = key
     return key
 
 
@@ -648,6 +660,7 @@ class ActorExtractor:
             ctx.pronouns.append((0, first.end(1), first.group(1)))
         flags = _char_flags(folded)
         pronouns = ctx.pronouns
+        new = tuple.__new__  # _Hit(...) without the generated __new__: once per hit
         for end_index, (length, value, kind) in self._automaton.iter(folded):
             end = end_index + 1
             start = end - length
@@ -663,7 +676,7 @@ class ActorExtractor:
             elif kind == _TITLE:
                 titles.append((start, end, value))
             else:
-                found.append(_Hit(start, end, value, kind))
+                found.append(new(_Hit, (start, end, value, kind)))
         found.sort(key=lambda h: (h.start - h.end, h.start))
         chosen: list[_Hit] = []
         taken = bytearray(n)
@@ -757,7 +770,7 @@ class ActorExtractor:
         if head == "Government" and country is not None:
             # "the Federal Government of Iraq" is that country's government.
             entity = self._by_id[country]
-            return Actor(
+            return new_actor(
                 id=country, name=entity.name, type="government", text=ctx.text[start:end],
                 start=start, end=end, country=country, affiliation=country,
             )  # fmt: skip
@@ -770,7 +783,7 @@ class ActorExtractor:
         if len(run) == 1 and not qualified and not lone_ok:
             return None
         name = ctx.text[start:end]
-        return Actor(
+        return new_actor(
             id=f"org:{_slug(name)}", name=name, type="organisation", text=name,
             start=start, end=end, country=country, affiliation=country, source="context",
         )  # fmt: skip
@@ -904,7 +917,7 @@ class ActorExtractor:
             body = self._by_id.get(role_org)
             if body is not None:
                 country = body.id if body.type == "country" else body.country
-        return Actor(
+        return new_actor(
             id=ident, name=name, type="person", text=text[person.start : person.end],
             start=person.start, end=person.end, country=country, role=role,
             role_org=role_org, former=former,
@@ -917,7 +930,7 @@ class ActorExtractor:
         entity, folded, text = hit.entity, ctx.folded, ctx.text
         start, end = hit.start, hit.end
         if entity.type == "organisation":
-            return Actor(
+            return new_actor(
                 id=entity.id, name=entity.name, type="organisation", text=text[start:end],
                 start=start, end=end, country=entity.country,
                 affiliation=entity.id if entity.kind in ("alliance", "igo") else entity.country,
@@ -936,7 +949,7 @@ class ActorExtractor:
             kind, start = "government", gov_before.start(1)
         elif hit.kind == _SEAT and not _PLACE_PREP.search(folded, max(0, start - 16), start):
             kind = "government"
-        return Actor(
+        return new_actor(
             id=entity.id, name=entity.name, type=kind, text=text[start:end], start=start,
             end=end, country=entity.id, affiliation=entity.id,
         )  # fmt: skip
@@ -959,7 +972,7 @@ class ActorExtractor:
                 continue
             ref = alliances[i]
             out.append(
-                Actor(
+                new_actor(
                     id=ref.id,
                     name=ref.name,
                     type="organisation",
@@ -1008,7 +1021,7 @@ class ActorExtractor:
             text = ctx.text[start:end]
             if owner is not None:
                 out.append(
-                    Actor(
+                    new_actor(
                         id=owner.id, name=owner.name, type="organisation", text=text,
                         start=start, end=end, country=owner.country,
                         affiliation=owner.affiliation, source="coref",
@@ -1016,7 +1029,7 @@ class ActorExtractor:
                 )  # fmt: skip
             else:
                 out.append(
-                    Actor(
+                    new_actor(
                         id=f"org:{_slug(text)}", name=text, type="organisation", text=text,
                         start=start, end=end, source="context",
                     )
@@ -1119,7 +1132,7 @@ class ActorExtractor:
                 state = self._by_id.get(country) if country else None
                 if state is not None:
                     out.append(
-                        Actor(
+                        new_actor(
                             id=state.id, name=state.name, type="government",
                             text=text[start:end], start=start, end=end, country=state.id,
                             affiliation=state.id, source="coref",
@@ -1131,7 +1144,7 @@ class ActorExtractor:
                 # "NATO countries", "EU member states", "NATO allies": the
                 # members acting together are the body itself.
                 out.append(
-                    Actor(
+                    new_actor(
                         id=known.id, name=known.name, type="organisation",
                         text=text[start:end], start=start, end=end, country=known.country,
                         affiliation=known.id, source="coref",
@@ -1142,7 +1155,7 @@ class ActorExtractor:
             ident = f"{entity.id}:{country}" if state is not None else entity.id
             name = f"{entity.name} ({state.name})" if state is not None else entity.name
             out.append(
-                Actor(
+                new_actor(
                     id=ident, name=name, type=entity.type, text=text[start:end], start=start,
                     end=end, country=country, affiliation=affiliation or country,
                     source="context",
@@ -1191,7 +1204,7 @@ class ActorExtractor:
                 ref = self._antecedent(recent, floor, group)
             if ref is None:
                 continue
-            actor = Actor(
+            actor = new_actor(
                 id=ref.id, name=ref.name, type=ref.type, text=ctx.text[start:end],
                 start=start, end=end, country=ref.country, role=ref.role,
                 role_org=ref.role_org, former=ref.former, affiliation=ref.affiliation,
@@ -1235,7 +1248,7 @@ class ActorExtractor:
         if body is None:
             return None
         kind = "government" if body.type == "country" else "organisation"
-        return Actor(
+        return new_actor(
             id=body.id, name=body.name, type=kind, text=actor.text, start=actor.start,
             end=actor.end, country=body.id if body.type == "country" else body.country,
             affiliation=body.id, source="coref",

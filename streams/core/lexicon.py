@@ -211,6 +211,20 @@ def _gap(token: str) -> int | None:
     return int(rest)
 
 
+def _tail_gate(tails: Sequence[re.Pattern[str] | None]) -> re.Pattern[str] | None:
+    """Return one regex that matches where any of ``tails`` matches, or None.
+
+    A common first word ("in", "is") anchors several phrases whose tails
+    nearly always fail; one anchored match of their alternation rules them
+    all out at once. None where there are fewer than two tails, or where
+    joining could change what a tail means (groups, flags).
+    """
+    real = [t for t in tails if t is not None]
+    if len(real) < 2 or any(t.groups or t.flags != re.UNICODE for t in real):
+        return None
+    return re.compile("|".join(f"(?:{t.pattern})" for t in real))
+
+
 def phrase_regex(tokens: Sequence[str]) -> str:
     """Return the regex source for a token sequence, not anchored.
 
@@ -507,12 +521,15 @@ class Lexicon:
             "/halt" suffix for statements ended by a ``halt`` cue.
         intents: Per polarity, the type stated intent takes and the types
             it applies to (PLOVER codes "will blockade" as THREATEN).
-        automaton: Aho-Corasick automaton over anchor surface forms, or
-            None when there are no rules.
+        automaton: Aho-Corasick automaton over anchor surface forms; a key
+            maps to ``(length, anchors, gate, anchors without a tail)``,
+            where ``gate`` (see :func:`_tail_gate`) matches wherever one of
+            the tails does, or is None. None when there are no rules.
         cue_automaton: Aho-Corasick automaton over the first words of all
             cues; a key maps to ``(length, ((cue index, tail regex or
-            None), ...))``. One scan of the text finds every cue, so no cue
-            regex is run over a sentence. None when there are no cues.
+            None), ...), gate, indexes of cues without a tail)``. One scan
+            of the text finds every cue, so no cue regex is run over a
+            sentence. None when there are no cues.
         domains: Contexts that veto military senses (``domain`` rows).
         evaluation: Evaluative adjectives inside a disapproval, or None.
 
@@ -591,13 +608,17 @@ class Lexicon:
             cue_automaton = ahocorasick.Automaton()
             for key, entries in cue_keys.items():
                 # The stored length is the form's, without the padding.
-                cue_automaton.add_word(key, (len(key) - 2, tuple(entries)))
+                cue_automaton.add_word(key, (
+                    len(key) - 2, tuple(entries), _tail_gate([t for _, t in entries]),
+                    tuple(i for i, t in entries if t is None)))
             cue_automaton.make_automaton()
         automaton = None
         if keys:
             automaton = ahocorasick.Automaton()
             for key, anchors in keys.items():
-                automaton.add_word(key, (len(key) - 2, tuple(anchors)))
+                automaton.add_word(key, (
+                    len(key) - 2, tuple(anchors), _tail_gate([a.tail for a in anchors]),
+                    tuple(a for a in anchors if a.tail is None)))
             automaton.make_automaton()
         return cls(
             rules=tuple(rules),

@@ -137,9 +137,14 @@ def find_cues(lexicon: Lexicon, lowered: str, start: int = 0, end: int | None = 
     out: list[tuple[int, int, int]] = []
     # Keys are space-padded word forms: a hit is a whole word, ending one
     # character before the trailing space (offset ``last``) in ``lowered``.
-    for last, (klen, entries) in automaton.iter(padded, start, stop + 2):
+    for last, (klen, entries, gate, bare) in automaton.iter(padded, start, stop + 2):
         e = last - 1
         b = e - klen
+        if gate is not None and gate.match(lowered, e, stop) is None:
+            # No tail matches here: only the one-word cues.
+            for index in bare:
+                out.append((b, e, index))
+            continue
         for index, tail in entries:
             if tail is None:
                 out.append((b, e, index))

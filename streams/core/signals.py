@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from itertools import pairwise
 from typing import NamedTuple
 
+from streams.core._construct import new_signal
 from streams.core.knowledge import KnowledgeBase
 from streams.core.lexicon import (
     Domain,
@@ -104,19 +105,25 @@ def find_matches(lexicon: Lexicon, lowered: str, padded: str | None = None) -> l
     if padded is None:
         padded = boundary_text(lowered)
     out: list[Match] = []
+    new = tuple.__new__  # Match(...) without the generated __new__: once per hit
     # Keys are space-padded word forms, so every hit is a whole word; its
     # trailing space is at ``last`` in ``padded``, one past its end in ``lowered``.
-    for last, (klen, anchors) in automaton.iter(padded):
+    for last, (klen, anchors, gate, bare) in automaton.iter(padded):
         end = last - 1
         start = end - klen
+        if gate is not None and gate.match(lowered, end) is None:
+            # No tail matches here: only the anchors that are whole patterns.
+            for anchor in bare:
+                out.append(new(Match, (start, end, anchor.rule, anchor.length)))
+            continue
         for anchor in anchors:
             tail = anchor.tail
             if tail is None:
-                out.append(Match(start, end, anchor.rule, anchor.length))
+                out.append(new(Match, (start, end, anchor.rule, anchor.length)))
                 continue
             m = tail.match(lowered, end)
             if m is not None:
-                out.append(Match(start, m.end(), anchor.rule, anchor.length))
+                out.append(new(Match, (start, m.end(), anchor.rule, anchor.length)))
     return out
 
 
@@ -520,7 +527,7 @@ class SignalDetector:
             source = speaker_actor
         if target is not None and source is not None and target.id == source.id:
             target = None
-        return Signal(
+        return new_signal(
             type=kind,
             polarity=_POLARITY[polarity],
             mode=rule.mode,
