@@ -28,7 +28,6 @@ import json
 import os
 import platform
 import shutil
-import signal
 import socket
 import statistics
 import subprocess
@@ -48,6 +47,7 @@ from typing import Any
 from streams import __version__, codec
 from streams.config import Settings
 from streams.errors import ConfigError
+from streams.processes import stop_process
 
 __all__ = [
     "TARGETS",
@@ -694,13 +694,8 @@ def run_e2e(args: argparse.Namespace) -> dict[str, Any]:
     finally:
         if sampler is not None:
             sampler.stop()
-        if worker is not None and worker.poll() is None:
-            worker.send_signal(signal.SIGTERM)
-            try:
-                worker.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                worker.kill()
-                worker.wait(timeout=10)
+        if worker is not None:
+            stop_process(worker, timeout=30)
         if consumer is not None:
             consumer.close()
         prod.close(timeout=10)

@@ -56,7 +56,6 @@ import hashlib
 import json
 import logging
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -74,6 +73,7 @@ from streams import __version__, codec
 from streams.config import Settings
 from streams.errors import ConfigError, EscwatchError
 from streams.pipeline import Origin, Routed, route
+from streams.processes import stop_process
 from streams.sources import InputLine, iter_inputs
 
 log = logging.getLogger(__name__)
@@ -597,13 +597,7 @@ def run_worker(run: Settings, expected: int, *, timeout: float = 600.0,
         finally:
             bar.close()
             cons.close()
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
-                try:
-                    proc.wait(timeout=60)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait(timeout=10)
+            stop_process(proc, timeout=60)
     return elapsed
 
 
