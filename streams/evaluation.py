@@ -31,6 +31,14 @@ decides per file from the first record):
     "Nationality"|"Location"}]}}``. ``events: []`` marks a sentence with no
     signal (a negative); a record without ``events`` is not scored for
     events. Entity offsets index ``text`` as given (plain text, no markup).
+``devnews``
+    Ordinary news labelled for precision (``tests/data/devnews.jsonl``):
+    ``labels.domain`` (one of :data:`NEWS_DOMAINS`), ``labels.should_alert``
+    and ``labels.level`` (null or an alert level), optionally
+    ``labels.hard_negative`` with ``labels.kind``, and a top-level ``split``.
+    Scored: alert rate, alert precision and recall and critical rate per
+    domain, the confusion of predicted and labelled level, hard negatives
+    per kind, and the precision targets (:data:`NEWS_TARGETS`).
 
 Definitions (the signal rules are tuned toward these; keep them stable):
 
@@ -73,9 +81,14 @@ __all__ = [
     "ACTOR_TYPE_TO_GOLD",
     "CAMEO_TO_PLOVER",
     "FORMATS",
+    "HARD_NEGATIVE_KINDS",
+    "NEWS_DOMAINS",
+    "NEWS_LEVELS",
+    "NEWS_TARGETS",
     "Dataset",
     "GoldEvent",
     "GoldSpan",
+    "NewsLabel",
     "PredSignal",
     "PredSpan",
     "Prediction",
@@ -88,6 +101,7 @@ __all__ = [
     "detect_format",
     "evaluate_dataset",
     "evaluate_events",
+    "evaluate_news",
     "evaluate_spans",
     "harmonic_mean",
     "label_scores",
@@ -98,10 +112,46 @@ __all__ = [
     "primary_signal",
     "read_dataset",
     "score",
+    "select_split",
     "span_score",
 ]
 
-FORMATS: tuple[str, ...] = ("plover", "petrarch", "re3d", "escwatch")
+FORMATS: tuple[str, ...] = ("plover", "petrarch", "re3d", "escwatch", "devnews")
+NEWS_DOMAINS: tuple[str, ...] = (
+    "politics_conflict",
+    "crime",
+    "disaster",
+    "business",
+    "science_technology",
+    "sport",
+    "entertainment",
+    "other",
+)
+NEWS_LEVELS: tuple[str, ...] = ("none", "low", "medium", "high", "critical")
+HARD_NEGATIVE_KINDS: tuple[str, ...] = (
+    "figurative",
+    "sport",
+    "science_technology",
+    "crime",
+    "non_event",
+)
+# (name, what is measured, comparison, bound): the precision targets of the
+# ordinary-news work. "alert_rate:D" is alerts / articles of domain D,
+# "critical_rate:D" the same for critical alerts, "recall:D" alerts among
+# the articles of D labelled should_alert, "signal_rate:K" hard negatives of
+# kind K with any escalation signal.
+NEWS_TARGETS: tuple[tuple[str, str, str, float], ...] = (
+    ("sport alerts", "alert_rate:sport", "<=", 0.01),
+    ("business alerts", "alert_rate:business", "<=", 0.01),
+    ("science/technology alerts", "alert_rate:science_technology", "<=", 0.01),
+    ("sport critical", "critical_rate:sport", "<=", 0.001),
+    ("business critical", "critical_rate:business", "<=", 0.001),
+    ("science/technology critical", "critical_rate:science_technology", "<=", 0.001),
+    ("crime alerts", "alert_rate:crime", "<=", 0.10),
+    ("disaster alerts", "alert_rate:disaster", "<=", 0.10),
+    ("conflict detection", "recall:politics_conflict", ">=", 0.95),
+    ("non-event mentions with a signal", "signal_rate:non_event", "<=", 0.15),
+)
 ACTOR_GOLD_TYPES: tuple[str, ...] = ("Person", "Organisation", "Nationality")
 LOCATION_VARIANT_TYPES: tuple[str, ...] = (*ACTOR_GOLD_TYPES, "Location")
 _SPAN_TYPES = frozenset(LOCATION_VARIANT_TYPES)
@@ -186,6 +236,27 @@ class GoldSpan:
 
 
 @dataclass(frozen=True, slots=True)
+class NewsLabel:
+    """Labels of one ordinary-news record (``devnews`` format).
+
+    Attributes:
+        domain: One of :data:`NEWS_DOMAINS`.
+        should_alert: Whether the text reports political escalation.
+        level: Labelled alert level, or None for no escalation.
+        hard_negative: True for a sentence chosen as a likely misfire.
+        kind: The misfire kind of a hard negative.
+        split: ``train`` or ``dev``, when the record has one.
+    """
+
+    domain: str
+    should_alert: bool
+    level: str | None = None
+    hard_negative: bool = False
+    kind: str | None = None
+    split: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Record:
     """One labelled text, normalised across input formats.
 
@@ -197,6 +268,7 @@ class Record:
         entities: Gold spans, or None when the record has no span labels.
         negation: True when the text holds a clausal negator (PETRARCH
             negation subset).
+        news: Ordinary-news labels (``devnews`` format), else None.
     """
 
     id: str
@@ -205,6 +277,7 @@ class Record:
     events: tuple[GoldEvent, ...] | None = None
     entities: tuple[GoldSpan, ...] | None = None
     negation: bool = False
+    news: NewsLabel | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,10 +338,15 @@ class Prediction:
     Attributes:
         signals: Predicted signals, or None for systems that find none.
         spans: Predicted actor spans, or None for systems that find none.
+        alert: Whether the system would alert on the text, or None for
+            systems that make no alert decision.
+        level: The alert level, or None (no alert, or no levels).
     """
 
     signals: tuple[PredSignal, ...] | None = None
     spans: tuple[PredSpan, ...] | None = None
+    alert: bool | None = None
+    level: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,6 +359,8 @@ class System:
         signals: Whether the system finds signals.
         actors: Whether the system finds actor spans.
         modality: Whether its signals carry modality.
+        alerts: Whether it makes an alert decision per text.
+        levels: Whether its alerts carry a level.
     """
 
     name: str
@@ -288,6 +368,8 @@ class System:
     signals: bool
     actors: bool
     modality: bool
+    alerts: bool = False
+    levels: bool = False
 
 
 def harmonic_mean(precision: float, recall: float) -> float:
@@ -498,6 +580,108 @@ def modality_accuracy(
     return {"accuracy": correct / total if total else 0.0, "correct": correct, "records": total}
 
 
+def _rate(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def evaluate_news(
+    labels: Sequence[NewsLabel], predictions: Sequence[Prediction], levels: bool
+) -> dict[str, Any]:
+    """Score alert decisions on ordinary news, per domain and per misfire kind.
+
+    Args:
+        labels: Labels per record.
+        predictions: The system's prediction per record, parallel to ``labels``
+            (``alert`` must be set).
+        levels: Whether the predictions carry alert levels (then the critical
+            rate and the level confusion are computed).
+
+    Returns:
+        ``domains``: per domain (and ``all``) the article count, labelled
+        alerts, predicted alerts, ``alert_rate``, ``alert`` (P/R/F1 of the
+        alert decision against ``should_alert``), ``critical`` and
+        ``critical_rate``; ``levels``: ``confusion[gold][pred]`` over
+        :data:`NEWS_LEVELS` and ``accuracy``; ``hard_negatives``: per kind
+        (and ``all``) the count, those with an escalation signal, those
+        alerted and the two rates; ``targets``: each of :data:`NEWS_TARGETS`
+        with its measured value and whether it is met. Hard negatives are
+        sentences, so they are left out of the domain figures.
+    """
+    counts: dict[str, Counter[str]] = {d: Counter() for d in (*NEWS_DOMAINS, "all")}
+    confusion = {g: dict.fromkeys(NEWS_LEVELS, 0) for g in NEWS_LEVELS}
+    kinds: dict[str, Counter[str]] = {k: Counter() for k in (*HARD_NEGATIVE_KINDS, "all")}
+    for label, pred in zip(labels, predictions, strict=True):
+        alerted = bool(pred.alert)
+        if label.hard_negative:
+            escalation = any(s.polarity == "escalation" for s in pred.signals or ())
+            for key in (label.kind or "", "all"):
+                if key in kinds:
+                    kinds[key]["n"] += 1
+                    kinds[key]["with_signal"] += escalation
+                    kinds[key]["alerts"] += alerted
+            continue
+        for key in (label.domain, "all"):
+            c = counts[key]
+            c["n"] += 1
+            c["gold"] += label.should_alert
+            c["alerts"] += alerted
+            c["tp"] += alerted and label.should_alert
+            c["critical"] += alerted and pred.level == "critical"
+        if levels:
+            confusion[label.level or "none"][pred.level if alerted and pred.level else "none"] += 1
+    domains: dict[str, Any] = {}
+    for key, c in counts.items():
+        if not c["n"]:
+            continue
+        figures: dict[str, Any] = {
+            "articles": c["n"],
+            "labelled_alerts": c["gold"],
+            "alerts": c["alerts"],
+            "alert_rate": _rate(c["alerts"], c["n"]),
+            "alert": Score(c["tp"], c["alerts"] - c["tp"], c["gold"] - c["tp"]),
+        }
+        if levels:
+            figures["critical"] = c["critical"]
+            figures["critical_rate"] = _rate(c["critical"], c["n"])
+        domains[key] = figures
+    report: dict[str, Any] = {"domains": domains}
+    if levels and counts["all"]["n"]:
+        right = sum(confusion[g][g] for g in NEWS_LEVELS)
+        report["levels"] = {"confusion": confusion, "accuracy": right / counts["all"]["n"]}
+    hard: dict[str, Any] = {}
+    for key, c in kinds.items():
+        if c["n"]:
+            hard[key] = {
+                "n": c["n"],
+                "with_signal": c["with_signal"],
+                "alerts": c["alerts"],
+                "signal_rate": _rate(c["with_signal"], c["n"]),
+                "alert_rate": _rate(c["alerts"], c["n"]),
+            }
+    if hard:
+        report["hard_negatives"] = hard
+    report["targets"] = _news_targets(domains, hard)
+    return report
+
+
+def _news_targets(domains: Mapping[str, Any], hard: Mapping[str, Any]) -> list[dict[str, Any]]:
+    targets = []
+    for name, measure, op, bound in NEWS_TARGETS:
+        what, key = measure.split(":")
+        value: float | None
+        if what == "signal_rate":
+            value = _get(hard, key, "signal_rate")
+        elif what == "recall":
+            score_ = _get(domains, key, "alert")
+            value = score_.recall if isinstance(score_, Score) and score_.tp + score_.fn else None
+        else:
+            value = _get(domains, key, what)
+        met = None if value is None else (value <= bound if op == "<=" else value >= bound)
+        targets.append({"target": name, "measure": measure, "op": op, "bound": bound,
+                        "value": value, "met": met})
+    return targets
+
+
 def _overlaps(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
     return a_start < b_end and b_start < a_end
 
@@ -612,6 +796,8 @@ def detect_format(record: Mapping[str, Any]) -> str:
     labels = record.get("labels")
     if not isinstance(labels, Mapping):
         raise ConfigError("record has no 'labels' object")
+    if "domain" in labels and "should_alert" in labels:
+        return "devnews"
     if "event" in labels and "derived_polarity" in labels:
         return "plover"
     if "expected_events" in labels:
@@ -623,7 +809,7 @@ def detect_format(record: Mapping[str, Any]) -> str:
         isinstance(e, Mapping) and "start" in e and "end" in e for e in entities
     ):
         return "re3d" if "relations" in labels or "subset" in labels else "escwatch"
-    raise ConfigError("labels match no known format (plover, petrarch, re3d, escwatch)")
+    raise ConfigError("labels match no known format (plover, petrarch, re3d, escwatch, devnews)")
 
 
 def _polarity_of_derived(value: str) -> str:
@@ -645,6 +831,33 @@ def _spans(entities: Any) -> tuple[GoldSpan, ...]:
         if kind in _SPAN_TYPES:
             spans.append(GoldSpan(start, end, kind))
     return tuple(spans)
+
+
+def _news_label(raw: Mapping[str, Any], labels: Mapping[str, Any]) -> NewsLabel:
+    domain = labels.get("domain")
+    if domain not in NEWS_DOMAINS:
+        raise ConfigError(f"labels.domain must be one of {NEWS_DOMAINS}, not {domain!r}")
+    should_alert = labels.get("should_alert")
+    if not isinstance(should_alert, bool):
+        raise ConfigError("labels.should_alert must be true or false")
+    level = labels.get("level")
+    if level is not None and level not in NEWS_LEVELS[1:]:
+        raise ConfigError(f"labels.level must be null or one of {NEWS_LEVELS[1:]}")
+    if should_alert != (level is not None):
+        raise ConfigError("labels.should_alert must be true exactly when labels.level is set")
+    hard = bool(labels.get("hard_negative", False))
+    kind = labels.get("kind")
+    if hard and kind not in HARD_NEGATIVE_KINDS:
+        raise ConfigError(f"labels.kind of a hard negative must be one of {HARD_NEGATIVE_KINDS}")
+    split = raw.get("split")
+    return NewsLabel(
+        str(domain),
+        should_alert,
+        level,
+        hard,
+        str(kind) if hard else None,
+        split if isinstance(split, str) else None,
+    )
 
 
 def _parse(raw: Mapping[str, Any], fmt: str, skipped: Counter[str]) -> Record:
@@ -675,6 +888,8 @@ def _parse(raw: Mapping[str, Any], fmt: str, skipped: Counter[str]) -> Record:
         return Record(rid, text, published_at, events=events, negation=negated)
     if fmt == "re3d":
         return Record(rid, text, published_at, entities=_spans(labels.get("entities")))
+    if fmt == "devnews":
+        return Record(rid, text, published_at, news=_news_label(raw, labels))
     gold_events: tuple[GoldEvent, ...] | None = None
     if "events" in labels:
         items = labels["events"]
@@ -728,6 +943,19 @@ def read_dataset(path: Path, fmt: str = "auto") -> Dataset:
     return Dataset(str(path), chosen, tuple(records), dict(skipped))
 
 
+def select_split(dataset: Dataset, split: str | None) -> Dataset:
+    """Keep the records of one split (records without a split are kept).
+
+    Args:
+        dataset: The dataset read.
+        split: ``train``, ``dev``, or None to keep everything.
+    """
+    if split is None:
+        return dataset
+    kept = tuple(r for r in dataset.records if r.news is None or r.news.split in (None, split))
+    return Dataset(dataset.path, dataset.format, kept, dataset.skipped)
+
+
 # --------------------------------------------------------------------- systems
 
 
@@ -753,9 +981,14 @@ def _escwatch_system() -> System | str:
             PredSpan(a.start, a.end, ACTOR_TYPE_TO_GOLD.get(a.type, frozenset()))
             for a in analysis.actors
         )
-        return Prediction(signals, spans)
+        alert = analysis.alert
+        return Prediction(
+            signals, spans, alert=alert is not None, level=alert.level if alert else None
+        )
 
-    return System("escwatch", predict, signals=True, actors=True, modality=True)
+    return System(
+        "escwatch", predict, signals=True, actors=True, modality=True, alerts=True, levels=True
+    )
 
 
 def _keyword_system() -> System:
@@ -764,10 +997,14 @@ def _keyword_system() -> System:
     def predict(text: str, published_at: str | None) -> Prediction:
         hits = matcher.match(text)
         return Prediction(
-            signals=tuple(PredSignal(h.type, h.polarity, h.start, h.end) for h in hits)
+            signals=tuple(PredSignal(h.type, h.polarity, h.start, h.end) for h in hits),
+            alert=any(h.polarity == "escalation" for h in hits),
         )
 
-    return System("keyword", predict, signals=True, actors=False, modality=False)
+    # The naive anchor alerts on any conflict keyword; it has no levels.
+    return System(
+        "keyword", predict, signals=True, actors=False, modality=False, alerts=True, levels=False
+    )
 
 
 def _spacy_system(actors: SpacyActors) -> System:
@@ -790,7 +1027,12 @@ def evaluate_dataset(dataset: Dataset, system: System) -> dict[str, Any] | None:
     """
     has_events = any(r.events is not None for r in dataset.records)
     has_spans = any(r.entities is not None for r in dataset.records)
-    if not ((has_events and system.signals) or (has_spans and system.actors)):
+    has_news = any(r.news is not None for r in dataset.records)
+    if not (
+        (has_events and system.signals)
+        or (has_spans and system.actors)
+        or (has_news and system.alerts)
+    ):
         return None
     started = time.perf_counter()
     predictions = [system.predict(r.text, r.published_at) for r in dataset.records]
@@ -825,6 +1067,15 @@ def evaluate_dataset(dataset: Dataset, system: System) -> dict[str, Any] | None:
             if r.entities is not None
         ]
         report["spans"] = evaluate_spans([g for g, _ in pairs_s], [s for _, s in pairs_s])
+    if has_news and system.alerts:
+        pairs_n = [
+            (r.news, p)
+            for r, p in zip(dataset.records, predictions, strict=True)
+            if r.news is not None
+        ]
+        report["news"] = evaluate_news(
+            [g for g, _ in pairs_n], [p for _, p in pairs_n], system.levels
+        )
     return report
 
 
@@ -901,6 +1152,8 @@ def _cell(report: Mapping[str, Any] | None, keys: tuple[str, ...], kind: str) ->
         return _num(value, 1)
     if kind == "int":
         return str(value)
+    if kind == "pct":
+        return f"{100 * value:.1f}%"
     return _num(value)
 
 
@@ -972,8 +1225,65 @@ def print_report(
             ):
                 n = spans["spans"][mode][key].gold_total
                 row(f"{label} {mode} P/R/F1 (n={n})", ("spans", mode, key), "prf")
+    news = next((reports[n] for n in names if _get(reports[n], "news")), None)
+    if news is not None:
+        _news_rows(rows, row, news["news"], names, reports)
     row("articles/s", ("timing", "articles_per_s"), "rate")
     _print_table(out, "metric", rows, names)
+    for name in names:
+        levels = _get(reports[name], "news", "levels")
+        if levels is not None:
+            _print_confusion(out, name, levels)
+
+
+def _news_rows(
+    rows: list[tuple[str, list[str]]],
+    row: Callable[[str, tuple[str, ...], str], None],
+    news: Mapping[str, Any],
+    names: Sequence[str],
+    reports: Mapping[str, dict[str, Any] | None],
+) -> None:
+    for domain in (*NEWS_DOMAINS, "all"):
+        figures = news["domains"].get(domain)
+        if figures is None:
+            continue
+        n, gold = figures["articles"], figures["labelled_alerts"]
+        row(f"{domain} (n={n}, {gold} to alert): alert rate", ("news", "domains", domain,
+                                                               "alert_rate"), "pct")
+        row("  alert P/R/F1", ("news", "domains", domain, "alert"), "prf")
+        row("  critical rate", ("news", "domains", domain, "critical_rate"), "pct")
+    for kind in (*HARD_NEGATIVE_KINDS, "all"):
+        figures = news.get("hard_negatives", {}).get(kind)
+        if figures is None:
+            continue
+        keys = ("news", "hard_negatives", kind)
+        row(f"hard negatives {kind} (n={figures['n']}): with signal", (*keys, "signal_rate"),
+            "pct")
+        row("  alerted", (*keys, "alert_rate"), "pct")
+    for index, target in enumerate(news["targets"]):
+        bound = target["bound"]
+        shown = f"{100 * bound:g}%"
+        cells = []
+        for name in names:
+            found = _get(reports[name], "news", "targets")
+            item = found[index] if isinstance(found, list) else None
+            if item is None or item["value"] is None:
+                cells.append("n/a")
+            else:
+                mark = "ok" if item["met"] else "MISS"
+                cells.append(f"{100 * item['value']:.1f}% {mark}")
+        rows.append((f"target: {target['target']} {target['op']} {shown}", cells))
+
+
+def _print_confusion(out: TextIO, name: str, levels: Mapping[str, Any]) -> None:
+    confusion = levels["confusion"]
+    out.write(f"\n  {name}: labelled level (rows) vs predicted alert level (columns); "
+              f"level accuracy {100 * levels['accuracy']:.1f}%\n")
+    out.write("  " + f"{'':<10}" + "".join(f"{p:>10}" for p in NEWS_LEVELS) + f"{'total':>10}\n")
+    for gold in NEWS_LEVELS:
+        cells = [confusion[gold][p] for p in NEWS_LEVELS]
+        out.write("  " + f"{gold:<10}" + "".join(f"{c:>10}" for c in cells)
+                  + f"{sum(cells):>10}\n")
 
 
 # ------------------------------------------------------------------------ CLI
@@ -989,6 +1299,11 @@ def _parser() -> argparse.ArgumentParser:
         "--format", choices=("auto", *FORMATS), default="auto", help="input format (auto)"
     )
     parser.add_argument("--json", type=Path, metavar="OUT", help="also write a JSON report")
+    parser.add_argument(
+        "--split",
+        choices=("train", "dev"),
+        help="score only the records of this split (devnews records carry one)",
+    )
     parser.add_argument("--no-baselines", action="store_true", help="score only the escwatch core")
     parser.add_argument(
         "--spacy",
@@ -1022,7 +1337,8 @@ def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else 2
     try:
-        datasets = [read_dataset(path, args.format) for path in args.paths]
+        datasets = [select_split(read_dataset(path, args.format), args.split)
+                    for path in args.paths]
     except ConfigError as exc:
         sys.stderr.write(f"escwatch eval: error: {exc}\n")
         return 2

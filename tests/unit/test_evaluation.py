@@ -451,3 +451,178 @@ class TestSpacyOption:
         argv = [str(DATA / "escwatch_sample.jsonl"), "--spacy-model", "no_such_xyz"]
         assert main(argv, out=out) == 0
         assert "skipped" in out.getvalue()
+
+
+def _news_line(rid: str, text: str, domain: str, level: str | None, split: str = "dev",
+               **extra: object) -> bytes:
+    labels: dict[str, object] = {"domain": domain, "should_alert": level is not None,
+                                 "level": level, **extra}
+    return orjson.dumps({"id": rid, "text": text, "split": split, "labels": labels})
+
+
+def _alert(level: str | None, escalation: bool = True) -> Prediction:
+    signals = (sig("ASSAULT", ESC if escalation else DE, 0, 4, "asserted"),)
+    return Prediction(signals, (), alert=level is not None, level=level)
+
+
+class TestNewsFormat:
+    def test_detected_and_parsed(self, tmp_path: Path) -> None:
+        """A devnews line is recognised and its labels, kind and split are kept."""
+        path = tmp_path / "news.jsonl"
+        path.write_bytes(
+            _news_line("a", "Troops shelled the town.", "politics_conflict", "critical") + b"\n"
+            + _news_line("b", "The striker scored.", "sport", None, split="train",
+                         hard_negative=True, kind="sport") + b"\n"
+        )
+        dataset = read_dataset(path)
+        assert dataset.format == "devnews"
+        first, second = dataset.records
+        assert first.news is not None
+        assert first.news.level == "critical"
+        assert first.news.should_alert
+        assert first.news.split == "dev"
+        assert second.news is not None
+        assert second.news.hard_negative
+        assert second.news.kind == "sport"
+        assert second.news.split == "train"
+
+    @pytest.mark.parametrize(
+        ("labels", "message"),
+        [
+            ({"domain": "weather", "should_alert": False, "level": None}, "labels.domain"),
+            ({"domain": "sport", "should_alert": True, "level": None}, "exactly when"),
+            ({"domain": "sport", "should_alert": True, "level": "severe"}, "labels.level"),
+            ({"domain": "sport", "should_alert": False, "level": None, "hard_negative": True,
+              "kind": "pun"}, "labels.kind"),
+        ],
+    )
+    def test_inconsistent_labels_are_refused(
+        self, tmp_path: Path, labels: dict[str, object], message: str
+    ) -> None:
+        """An unknown domain, level or kind, or should_alert disagreeing with level, is an error
+        that names the line."""
+        path = tmp_path / "bad.jsonl"
+        path.write_bytes(orjson.dumps({"id": "x", "text": "t", "labels": labels}) + b"\n")
+        with pytest.raises(ConfigError, match=rf"bad\.jsonl:1: .*{message}"):
+            read_dataset(path)
+
+    def test_select_split_keeps_one_split(self, tmp_path: Path) -> None:
+        """--split dev keeps dev records only; records without a split stay."""
+        path = tmp_path / "news.jsonl"
+        path.write_bytes(b"\n".join([
+            _news_line("a", "x", "sport", None, split="dev"),
+            _news_line("b", "y", "sport", None, split="train"),
+        ]))
+        kept = evaluation.select_split(read_dataset(path), "dev")
+        assert [r.id for r in kept.records] == ["a"]
+        assert evaluation.select_split(read_dataset(path), None).records == read_dataset(
+            path).records
+
+
+class TestEvaluateNews:
+    LABELS = (
+        evaluation.NewsLabel("politics_conflict", True, "critical"),
+        evaluation.NewsLabel("politics_conflict", True, "high"),
+        evaluation.NewsLabel("politics_conflict", False, None),
+        evaluation.NewsLabel("sport", False, None),
+        evaluation.NewsLabel("sport", False, None),
+        evaluation.NewsLabel("sport", False, None, hard_negative=True, kind="sport"),
+        evaluation.NewsLabel("other", False, None, hard_negative=True, kind="non_event"),
+    )
+    PREDS = (
+        _alert("critical"),
+        _alert(None),
+        _alert("low"),
+        _alert("critical"),
+        Prediction((), (), alert=False),
+        _alert("high"),
+        _alert(None, escalation=False),
+    )
+
+    def test_per_domain_rates_and_alert_scores(self) -> None:
+        """Alert rate, precision/recall against should_alert and critical rate per domain;
+        hard negatives stay out of the domain figures."""
+        news = evaluation.evaluate_news(self.LABELS, self.PREDS, levels=True)
+        pol, sport, every = (news["domains"][k] for k in ("politics_conflict", "sport", "all"))
+        assert pol["articles"] == 3
+        assert pol["alerts"] == 2
+        assert pol["alert"].tp == 1
+        assert pol["alert"].fp == 1
+        assert pol["alert"].fn == 1
+        assert pol["critical_rate"] == pytest.approx(1 / 3)
+        assert sport["articles"] == 2
+        assert sport["alert_rate"] == pytest.approx(0.5)
+        assert sport["critical"] == 1
+        assert every["articles"] == 5
+        assert every["alerts"] == 3
+
+    def test_level_confusion(self) -> None:
+        """Gold level rows, predicted level columns; a missed alert is predicted 'none'."""
+        confusion = evaluation.evaluate_news(self.LABELS, self.PREDS, levels=True)["levels"]
+        matrix = confusion["confusion"]
+        assert matrix["critical"]["critical"] == 1
+        assert matrix["high"]["none"] == 1
+        assert matrix["none"]["low"] == 1
+        assert matrix["none"]["critical"] == 1
+        assert matrix["none"]["none"] == 1
+        assert confusion["accuracy"] == pytest.approx(2 / 5)
+
+    def test_hard_negatives_and_targets(self) -> None:
+        """Hard negatives count escalation signals only; targets say met or missed."""
+        news = evaluation.evaluate_news(self.LABELS, self.PREDS, levels=True)
+        hard = news["hard_negatives"]
+        assert hard["sport"]["with_signal"] == 1
+        assert hard["sport"]["alerts"] == 1
+        assert hard["non_event"]["with_signal"] == 0
+        targets = {t["target"]: t for t in news["targets"]}
+        assert targets["sport alerts"]["value"] == pytest.approx(0.5)
+        assert targets["sport alerts"]["met"] is False
+        assert targets["non-event mentions with a signal"]["met"] is True
+        assert targets["conflict detection"]["value"] == pytest.approx(0.5)
+        assert targets["business alerts"]["value"] is None  # no business article
+
+    def test_without_levels_no_confusion_or_critical(self) -> None:
+        """A system without levels (the keyword anchor) gets alert figures only."""
+        news = evaluation.evaluate_news(self.LABELS, self.PREDS, levels=False)
+        assert "levels" not in news
+        assert "critical_rate" not in news["domains"]["sport"]
+
+
+class TestNewsCommand:
+    def test_main_prints_domain_rows_targets_and_confusion(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """eval on a devnews file prints per-domain rows, the targets and the level table,
+        and writes them to the JSON report."""
+        path = tmp_path / "news.jsonl"
+        path.write_bytes(b"\n".join([
+            _news_line("a", "Troops shelled the town.", "politics_conflict", "critical"),
+            _news_line("b", "The striker scored twice.", "sport", None),
+        ]))
+        table = {
+            "Troops shelled the town.": _alert("critical"),
+            "The striker scored twice.": _alert("high"),
+        }
+        core = System("escwatch", lambda text, _p: table[text], signals=True, actors=True,
+                      modality=True, alerts=True, levels=True)
+        monkeypatch.setattr(evaluation, "_escwatch_system", lambda: core)
+        out = io.StringIO()
+        report = tmp_path / "report.json"
+        assert main([str(path), "--no-baselines", "--json", str(report)], out=out) == 0
+        text = out.getvalue()
+        assert "sport (n=1, 0 to alert): alert rate" in text
+        assert "target: sport alerts <= 1%" in text
+        assert "100.0% MISS" in text
+        assert "level accuracy 50.0%" in text
+        doc = orjson.loads(report.read_bytes())
+        news = doc["inputs"][0]["systems"]["escwatch"]["news"]
+        assert news["domains"]["sport"]["alert_rate"] == 1.0
+        assert news["levels"]["confusion"]["none"]["high"] == 1
+
+    def test_keyword_anchor_alerts_on_any_conflict_keyword(self) -> None:
+        """The naive anchor makes an alert decision: any escalation keyword."""
+        keyword = evaluation._keyword_system()
+        assert keyword.alerts
+        assert not keyword.levels
+        assert keyword.predict("Rebels attack the capital.", None).alert is True
+        assert keyword.predict("The orchestra played Mozart.", None).alert is False
