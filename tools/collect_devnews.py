@@ -37,16 +37,19 @@ from pathlib import Path
 from typing import Any
 
 MAX_CHARS = 2500
-CC_BY_SA_4 = "CC BY-SA 4.0 (https://creativecommons.org/licenses/by-sa/4.0/), Wikipedia contributors"
+CC_BY_SA_4 = (
+    "CC BY-SA 4.0 (https://creativecommons.org/licenses/by-sa/4.0/), Wikipedia contributors"
+)
 CC_BY_25 = "CC BY 2.5 (https://creativecommons.org/licenses/by/2.5/), Wikinews contributors"
 PD_WIKINEWS = "Public domain (Wikinews {{PD-Article}}), Wikinews contributors"
 WIKINEWS_SUM_COMMIT = "1d985031625909c908766812e8a18d0c88116ec8"
 
 _LINK = re.compile(r"\[([^\]]*)\]\((?:[^()\s]|\([^()]*\))+(?:\s+\"[^\"]*\")?\)")
 _CITATION = re.compile(r"\s*\[\(\*?[^\]]*?\*?\)\]\([^)]*\)")
-_MONTHS = (
-    "January February March April May June July August September October November December"
-).split()
+_MONTHS = [
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+]
 
 
 def _git(gitdir: Path, *args: str) -> str:

@@ -84,7 +84,8 @@ WIKINEWS_CATEGORY = (
 
 _CRITICAL = re.compile(
     r"\b(?:kill(?:s|ed|ing)?|dead|deaths?|massacre|airstrikes?|air strikes?|shell(?:ing|ed)|"
-    r"bomb(?:ing|ed|ings)?|invade[sd]?|invasion|launch(?:es|ed)? (?:an? )?(?:offensive|operation))\b",
+    r"bomb(?:ing|ed|ings)?|invade[sd]?|invasion|"
+    r"launch(?:es|ed)? (?:an? )?(?:offensive|operation))\b",
     re.I,
 )
 _HIGH = re.compile(
@@ -154,7 +155,9 @@ def choose(candidates: list[dict[str, Any]]) -> list[dict[str, Any]]:
             group = heading_group(record["upstream_category"] or "")
             by_group.setdefault(group, []).append(record)
     for group, quota in QUOTA.items():
-        pool = sorted(by_group.get(group, []), key=lambda r: hashlib.sha1(r["id"].encode()).digest())
+        pool = sorted(
+            by_group.get(group, []), key=lambda r: hashlib.sha1(r["id"].encode()).digest()
+        )
         chosen.extend(pool[:quota])
     return chosen
 
@@ -186,7 +189,10 @@ def main(argv: list[str] | None = None) -> int:
     candidates = [json.loads(x) for x in args.candidates.read_text(encoding="utf-8").splitlines()]
     by_id = {r["id"]: r for r in candidates}
     chosen = choose(candidates)
-    hand = {row[0]: (row[1], None if row[2] == "-" else row[2]) for row in _read_tsv(args.labels, 3)}
+    hand = {
+        row[0]: (row[1], None if row[2] == "-" else row[2])
+        for row in _read_tsv(args.labels, 3)
+    }
     records = []
     proposals = []
     for record in chosen:

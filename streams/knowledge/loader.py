@@ -4,6 +4,10 @@ The default files ship inside the package (``streams/knowledge/data``). A user
 points the service at their own folder with ``ESCWATCH_KNOWLEDGE_DIR``; each
 file found there replaces the packaged one of the same name, so a folder
 holding only ``signals.jsonl`` tries a new lexicon against the stock actors.
+
+The article-domain model (``domain_model.jsonl``, written by
+``tools/train_domain.py``) is read the same way by :func:`load_domain_model`,
+a folder's own copy first.
 """
 
 from __future__ import annotations
@@ -15,10 +19,12 @@ from typing import Any
 
 import orjson
 
+from streams.core.domain import DomainModel, DomainModelError
 from streams.core.knowledge import KnowledgeBase, KnowledgeError
 from streams.errors import ConfigError
 
-__all__ = ["DEFAULT_DIR", "KNOWLEDGE_FILES", "load_knowledge"]
+__all__ = ["DEFAULT_DIR", "DOMAIN_MODEL_FILE", "KNOWLEDGE_FILES", "load_domain_model",
+           "load_knowledge"]
 
 DEFAULT_DIR = Path(__file__).resolve().parent / "data"
 KNOWLEDGE_FILES: tuple[str, ...] = (
@@ -30,6 +36,7 @@ KNOWLEDGE_FILES: tuple[str, ...] = (
     "modality",
     "agents",
 )
+DOMAIN_MODEL_FILE = "domain_model.jsonl"
 
 
 def _rows(path: Path) -> Iterator[dict[str, Any]]:
@@ -81,3 +88,28 @@ def load_knowledge(directory: Path | None = None) -> KnowledgeBase:
         return KnowledgeBase.from_rows(**{name: list(_rows(path)) for name, path in files.items()})
     except KnowledgeError as exc:
         raise ConfigError(f"knowledge base in {directory or DEFAULT_DIR}: {exc}") from exc
+
+
+@lru_cache(maxsize=8)
+def load_domain_model(directory: Path | None = None) -> DomainModel:
+    """Load the article-domain model, from ``directory`` when it has one.
+
+    Args:
+        directory: A knowledge folder; its ``domain_model.jsonl`` replaces the
+            packaged one when present. None reads the packaged model.
+
+    Raises:
+        ConfigError: when the folder is missing or the file is unreadable or
+            malformed; the message names the file.
+    """
+    if directory is not None and not directory.is_dir():
+        raise ConfigError(f"knowledge folder {directory} does not exist")
+    candidate = directory / DOMAIN_MODEL_FILE if directory else None
+    path = candidate if candidate is not None and candidate.is_file() else (
+        DEFAULT_DIR / DOMAIN_MODEL_FILE)
+    if not path.is_file():
+        raise ConfigError(f"domain model missing: {path}")
+    try:
+        return DomainModel.from_rows(_rows(path))
+    except (DomainModelError, TypeError, ValueError, KeyError) as exc:
+        raise ConfigError(f"{path}: {exc}") from exc
