@@ -9,7 +9,7 @@ does no I/O and is as deterministic as the weights.
 
 Only the title and the first :attr:`DomainModel.max_chars` characters of the
 text are read: news puts its subject in the lead, and a fixed prefix keeps
-the cost per article constant (a few tens of microseconds).
+the cost per article constant (about 0.1 ms, some 4-6 % of the core).
 """
 
 from __future__ import annotations
