@@ -16,7 +16,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from functools import partial
-from typing import Any
+from typing import IO, Any
 
 import faust
 from faust.web import Request, Response, View
@@ -207,6 +207,7 @@ class WorkerApp(faust.App):
     """A Faust app that creates the worker's topics before it subscribes to them."""
 
     escwatch_settings: Settings
+    escwatch_port_lock: IO[bytes] | None
 
     async def on_first_start(self) -> None:
         """Create missing topics (waiting for the broker) before the consumer starts."""
@@ -232,9 +233,9 @@ def create_app(settings: Settings, analyzer: Analyzer | None = None, *,
     core: Analyzer = analyzer or build_analyzer(settings)
     metrics = Metrics()
     app_class = WorkerApp if declare_topics else faust.App
-    web_port = (topology.pick_web_port(settings.web_host, settings.web_port,
-                                       settings.web_port_range)
-                if declare_topics else settings.web_port)
+    web_port, port_lock = (topology.pick_web_port(settings.web_host, settings.web_port,
+                                                  settings.web_port_range)
+                           if declare_topics else (settings.web_port, None))
     if web_port != settings.web_port:
         log.warning("web port %d is taken; health and metrics are on %s:%d",
                     settings.web_port, settings.web_host, web_port)
@@ -263,9 +264,10 @@ def create_app(settings: Settings, analyzer: Analyzer | None = None, *,
         # (the client default is five minutes).
         consumer_metadata_max_age_ms=METADATA_MAX_AGE_MS,
         # A crashed worker's partitions move to its replacement only after the
-        # session times out: 10 s (Faust's default is 60) keeps a restart quick.
-        broker_session_timeout=10.0,
-        broker_heartbeat_interval=3.0,
+        # session times out: 6 s (the broker's minimum; Faust's default is 60)
+        # bounds the pause of a killed worker's partitions.
+        broker_session_timeout=6.0,
+        broker_heartbeat_interval=2.0,
         # One partition per topic and one worker by default: a second
         # worker only adds capacity after ESCWATCH_PARTITIONS is raised.
         table_standby_replicas=0,
@@ -309,6 +311,7 @@ def create_app(settings: Settings, analyzer: Analyzer | None = None, *,
 
     if isinstance(app, WorkerApp):
         app.escwatch_settings = settings
+        app.escwatch_port_lock = port_lock  # held for the worker's lifetime
     # Exposed for the in-memory agent tests and the health views.
     app.escwatch_metrics = metrics  # type: ignore[attr-defined]
     app.escwatch_outputs = outputs  # type: ignore[attr-defined]

@@ -13,10 +13,13 @@ from __future__ import annotations
 import contextlib
 import logging
 import socket
+import tempfile
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Literal
 
 from kafka.admin import NewTopic
 from kafka.errors import KafkaError, TopicAlreadyExistsError
@@ -119,24 +122,57 @@ def ensure_worker_topics(settings: Settings, stop: threading.Event | None = None
         return created
 
 
-def pick_web_port(host: str, first: int, count: int) -> int:
+def pick_web_port(host: str, first: int, count: int) -> tuple[int, IO[bytes] | None]:
     """The first port from ``first`` on (``count`` tried) that ``host`` can bind.
 
     Several workers on one host each take the next free port instead of
-    exiting on a clash; with ``count`` 1 only ``first`` is tried.
+    exiting on a clash; with ``count`` 1 only ``first`` is tried. Workers
+    started at the same moment would all find the same port free, so each
+    also takes an exclusive lock on a per-port file in the temporary folder
+    and keeps it for its lifetime (the lock goes with the process).
+
+    Returns:
+        The port, and the open lock file to keep (None when locking is not
+        possible on this system).
 
     Raises:
         OSError: when none of them is free.
     """
     last_error: OSError | None = None
     for port in range(first, first + max(1, count)):
+        lock = _lock_port(host, port)
+        if lock is False:
+            last_error = OSError(f"port {port} is claimed by another worker")
+            continue
         with socket.socket() as probe:
             probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 probe.bind((host, port))
             except OSError as exc:
                 last_error = exc
+                if lock is not None:
+                    lock.close()
                 continue
-        return port
+        return port, lock
     raise OSError(f"no free web port on {host} in {first}..{first + max(1, count) - 1} "
                   f"({last_error}); set ESCWATCH_WEB_PORT or ESCWATCH_WEB_PORT_RANGE")
+
+
+def _lock_port(host: str, port: int) -> IO[bytes] | Literal[False] | None:
+    """An exclusive lock on ``host:port``'s claim file, False when another process holds
+    it, or None where file locks are not available."""
+    try:
+        import fcntl
+    except ImportError:  # not on POSIX: fall back to the bind probe alone
+        return None
+    path = Path(tempfile.gettempdir()) / f"escwatch-web-{host}-{port}.lock"
+    try:
+        handle = path.open("ab")
+    except OSError:
+        return None
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.close()
+        return False
+    return handle

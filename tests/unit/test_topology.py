@@ -68,8 +68,26 @@ class TestWebPort:
             holder.bind(("127.0.0.1", 0))
             holder.listen()
             taken = holder.getsockname()[1]
-            chosen = topology.pick_web_port("127.0.0.1", taken, 5)
+            chosen, lock = topology.pick_web_port("127.0.0.1", taken, 5)
         assert taken < chosen < taken + 5
+        assert lock is not None
+        lock.close()
+
+    def test_workers_starting_together_claim_different_ports(self) -> None:
+        """Two claims made before either worker binds get two different ports."""
+        with socket.socket() as holder:
+            holder.bind(("127.0.0.1", 0))
+            base = holder.getsockname()[1] + 1
+        first, lock_a = topology.pick_web_port("127.0.0.1", base, 5)
+        second, lock_b = topology.pick_web_port("127.0.0.1", base, 5)
+        assert first != second
+        for lock in (lock_a, lock_b):
+            assert lock is not None
+            lock.close()
+        again, lock_c = topology.pick_web_port("127.0.0.1", base, 5)
+        assert again == first, "a released claim is free again"
+        assert lock_c is not None
+        lock_c.close()
 
     def test_a_range_of_one_fails_with_the_settings_named(self) -> None:
         """When only the taken port may be used, the error names the settings to change."""
