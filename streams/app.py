@@ -12,15 +12,16 @@ import asyncio
 import logging
 import os
 import ssl
+import threading
 import time
 from collections.abc import Callable, Mapping
 from functools import partial
-from typing import Any
+from typing import IO, Any
 
 import faust
 from faust.web import Request, Response, View
 
-from streams import __version__, codec
+from streams import __version__, codec, topology
 from streams.config import Settings
 from streams.core.analyze import AnalysisOptions, Analyzer
 from streams.core.scoring import ScoringOptions
@@ -42,6 +43,10 @@ EXIT_DELIVERY_FAILED = 75
 """Exit status when the broker refused or lost an output record (EX_TEMPFAIL):
 the worker stops before the input offset can be committed, so a restart
 reprocesses the message instead of skipping it."""
+
+
+METADATA_MAX_AGE_MS = 10_000
+"""How often the worker's consumer refreshes topic metadata, in milliseconds."""
 
 
 def build_analyzer(settings: Settings) -> Analyzer:
@@ -198,11 +203,43 @@ def faust_broker_url(bootstrap: str) -> str:
     return ";".join(f"kafka://{server.strip()}" for server in bootstrap.split(",") if server)
 
 
-def create_app(settings: Settings, analyzer: Analyzer | None = None) -> faust.App:
-    """Build the Faust app with its topics, agent and web views."""
+class WorkerApp(faust.App):
+    """A Faust app that creates the worker's topics before it subscribes to them."""
+
+    escwatch_settings: Settings
+    escwatch_port_lock: IO[bytes] | None
+
+    async def on_first_start(self) -> None:
+        """Create missing topics (waiting for the broker) before the consumer starts."""
+        await super().on_first_start()
+        stop = threading.Event()
+        try:
+            await asyncio.get_running_loop().run_in_executor(
+                None, partial(topology.ensure_worker_topics, self.escwatch_settings, stop))
+        finally:
+            stop.set()
+
+
+def create_app(settings: Settings, analyzer: Analyzer | None = None, *,
+               declare_topics: bool = True) -> faust.App:
+    """Build the Faust app with its topics, agent and web views.
+
+    Args:
+        settings: Everything configurable.
+        analyzer: A compiled core to reuse (default: built from ``settings``).
+        declare_topics: Create the worker's topics at start (off for the
+            in-memory agent tests, which have no broker).
+    """
     core: Analyzer = analyzer or build_analyzer(settings)
     metrics = Metrics()
-    app = faust.App(
+    app_class = WorkerApp if declare_topics else faust.App
+    web_port, port_lock = (topology.pick_web_port(settings.web_host, settings.web_port,
+                                                  settings.web_port_range)
+                           if declare_topics else (settings.web_port, None))
+    if web_port != settings.web_port:
+        log.warning("web port %d is taken; health and metrics are on %s:%d",
+                    settings.web_port, settings.web_host, web_port)
+    app = app_class(
         settings.app_id,
         broker=faust_broker_url(settings.bootstrap_servers),
         broker_credentials=_credentials(settings),
@@ -213,7 +250,7 @@ def create_app(settings: Settings, analyzer: Analyzer | None = None) -> faust.Ap
         topic_replication_factor=1,
         datadir=str(settings.data_dir),
         web_bind=settings.web_host,
-        web_port=settings.web_port,
+        web_port=web_port,
         web_host=settings.web_host,
         producer_linger_ms=1,
         # Every output waits for all in-sync replicas; see publish().
@@ -223,10 +260,14 @@ def create_app(settings: Settings, analyzer: Analyzer | None = None) -> faust.Ap
         broker_commit_interval=1.0,
         stream_buffer_maxsize=4096,
         consumer_auto_offset_reset="earliest",
+        # Partitions added to a topic later are picked up within this time
+        # (the client default is five minutes).
+        consumer_metadata_max_age_ms=METADATA_MAX_AGE_MS,
         # A crashed worker's partitions move to its replacement only after the
-        # session times out: 10 s (Faust's default is 60) keeps a restart quick.
-        broker_session_timeout=10.0,
-        broker_heartbeat_interval=3.0,
+        # session times out: 6 s (the broker's minimum; Faust's default is 60)
+        # bounds the pause of a killed worker's partitions.
+        broker_session_timeout=6.0,
+        broker_heartbeat_interval=2.0,
         # One partition per topic and one worker by default: a second
         # worker only adds capacity after ESCWATCH_PARTITIONS is raised.
         table_standby_replicas=0,
@@ -268,6 +309,9 @@ def create_app(settings: Settings, analyzer: Analyzer | None = None) -> faust.Ap
                               headers={"Content-Type": "text/plain; version=0.0.4; "
                                                        "charset=utf-8"})
 
+    if isinstance(app, WorkerApp):
+        app.escwatch_settings = settings
+        app.escwatch_port_lock = port_lock  # held for the worker's lifetime
     # Exposed for the in-memory agent tests and the health views.
     app.escwatch_metrics = metrics  # type: ignore[attr-defined]
     app.escwatch_outputs = outputs  # type: ignore[attr-defined]

@@ -114,11 +114,15 @@ class Settings:
         topic_alerts: Alerts (``ESCWATCH_TOPIC_ALERTS``).
         topic_deadletter: Rejected input (``ESCWATCH_TOPIC_DEADLETTER``).
         partitions: Partitions for topics the worker creates.
+        replication: Replication factor for topics the worker creates, capped
+            at the number of live brokers (default 3).
         max_message_bytes: Largest accepted article message (default 1 MB).
         alert_threshold: Lowest article score that raises an alert.
         knowledge_dir: Folder of knowledge files overriding the packaged ones.
         web_host: Address of the health and metrics endpoint (127.0.0.1).
-        web_port: Its port.
+        web_port: Its port, or the first one tried (see ``web_port_range``).
+        web_port_range: How many ports from ``web_port`` on a worker tries, so
+            several workers share a host (1: only ``web_port``).
         data_dir: Faust's local state folder.
         run_id: Set for isolated replays: suffixes output topics.
         log_level: Logging level name.
@@ -132,11 +136,13 @@ class Settings:
     topic_alerts: str = topics.ALERTS
     topic_deadletter: str = topics.DEADLETTER
     partitions: int = 1
+    replication: int = 3
     max_message_bytes: int = 1_000_000
     alert_threshold: float = 25.0
     knowledge_dir: Path | None = None
     web_host: str = "127.0.0.1"
     web_port: int = 6066
+    web_port_range: int = 10
     data_dir: Path = Path(".cache/escwatch-data")
     run_id: str | None = None
     log_level: str = "INFO"
@@ -159,11 +165,13 @@ class Settings:
             topic_alerts=env.get("ESCWATCH_TOPIC_ALERTS", topics.ALERTS),
             topic_deadletter=env.get("ESCWATCH_TOPIC_DEADLETTER", topics.DEADLETTER),
             partitions=_int(env, "ESCWATCH_PARTITIONS", 1, minimum=1),
+            replication=_int(env, "ESCWATCH_REPLICATION", 3, minimum=1),
             max_message_bytes=_int(env, "ESCWATCH_MAX_MESSAGE_BYTES", 1_000_000, minimum=1024),
             alert_threshold=_float(env, "ESCWATCH_ALERT_THRESHOLD", 25.0),
             knowledge_dir=Path(knowledge) if knowledge else None,
             web_host=env.get("ESCWATCH_WEB_HOST", "127.0.0.1"),
             web_port=_int(env, "ESCWATCH_WEB_PORT", 6066, minimum=1),
+            web_port_range=_int(env, "ESCWATCH_WEB_PORT_RANGE", 10, minimum=1),
             data_dir=Path(env.get("ESCWATCH_DATA_DIR", ".cache/escwatch-data")),
             run_id=env.get("ESCWATCH_RUN_ID") or None,
             log_level=env.get("ESCWATCH_LOG_LEVEL", "INFO").upper(),
