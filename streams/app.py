@@ -20,7 +20,7 @@ from typing import Any
 import faust
 from faust.web import Request, Response, View
 
-from streams import __version__, codec
+from streams import __version__, codec, health, reconnect
 from streams.config import Settings
 from streams.core.analyze import AnalysisOptions, Analyzer
 from streams.core.scoring import ScoringOptions
@@ -37,6 +37,9 @@ PUBLISH_LIMIT = 1_000_000
 """Largest record value the worker publishes: Faust's default producer
 ``max_request_size`` and about the broker's default ``message.max.bytes``.
 A bigger record would be refused, so it is replaced before sending."""
+
+HEALTH_INTERVAL = 2.0
+"""Seconds between readiness checks (broker probe, partitions, lag) behind ``/health``."""
 
 EXIT_DELIVERY_FAILED = 75
 """Exit status when the broker refused or lost an output record (EX_TEMPFAIL):
@@ -202,6 +205,11 @@ def create_app(settings: Settings, analyzer: Analyzer | None = None) -> faust.Ap
     """Build the Faust app with its topics, agent and web views."""
     core: Analyzer = analyzer or build_analyzer(settings)
     metrics = Metrics()
+    # aiokafka has no reconnect back-off of its own (see streams/reconnect.py).
+    reconnect.install(settings.reconnect_backoff_ms, settings.reconnect_backoff_max_ms)
+    readiness = health.Readiness(settings.bootstrap_servers,
+                                 stale_after=settings.health_stale_seconds,
+                                 summary_every=settings.log_repeat_interval)
     app = faust.App(
         settings.app_id,
         broker=faust_broker_url(settings.bootstrap_servers),
@@ -253,12 +261,17 @@ def create_app(settings: Settings, analyzer: Analyzer | None = None) -> faust.Ap
             await publish(outputs, routed.records,
                           partial(_delivered, event, routed, metrics, started))
 
+    @app.timer(interval=HEALTH_INTERVAL)
+    async def check_readiness() -> None:
+        await health.check(app, readiness, metrics, timeout=HEALTH_INTERVAL + 1.0)
+
     @app.page("/health")
     class Health(View):
         async def get(self, request: Request) -> Response:
-            return self.json({"status": "ok", "version": __version__, "app_id": settings.app_id,
-                              "knowledge_version": core.knowledge.version,
-                              "input": settings.topic_raw})
+            body = readiness.body(metrics, {
+                "version": __version__, "app_id": settings.app_id,
+                "knowledge_version": core.knowledge.version, "input": settings.topic_raw})
+            return self.json(body, status=200 if body["ready"] else 503)
 
     @app.page("/metrics")
     class PrometheusMetrics(View):
@@ -271,4 +284,5 @@ def create_app(settings: Settings, analyzer: Analyzer | None = None) -> faust.Ap
     # Exposed for the in-memory agent tests and the health views.
     app.escwatch_metrics = metrics  # type: ignore[attr-defined]
     app.escwatch_outputs = outputs  # type: ignore[attr-defined]
+    app.escwatch_readiness = readiness  # type: ignore[attr-defined]
     return app
