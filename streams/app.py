@@ -261,9 +261,10 @@ def create_app(settings: Settings, analyzer: Analyzer | None = None) -> faust.Ap
             await publish(outputs, routed.records,
                           partial(_delivered, event, routed, metrics, started))
 
-    @app.timer(interval=HEALTH_INTERVAL)
     async def check_readiness() -> None:
         await health.check(app, readiness, metrics, timeout=HEALTH_INTERVAL + 1.0)
+
+    app.timer(interval=HEALTH_INTERVAL)(check_readiness)
 
     @app.page("/health")
     class Health(View):

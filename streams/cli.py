@@ -31,11 +31,10 @@ def cmd_worker(args: argparse.Namespace) -> int:
     """Run the Faust worker until interrupted (SIGINT/SIGTERM stop it cleanly)."""
     from faust.worker import Worker
 
+    from streams import logs
     from streams.app import create_app
 
-    from streams import logs
-
-    class QuietWorker(Worker):  # type: ignore[misc]
+    class QuietWorker(Worker):
         """Faust's worker with repeated client log lines collapsed."""
 
         def on_setup_root_logger(self, logger: logging.Logger, level: int) -> None:

@@ -153,7 +153,7 @@ async def probe_broker(app: Any, timeout: float) -> str | None:
         await asyncio.wait_for(client.fetch_all_metadata(), timeout)
     except asyncio.CancelledError:
         raise
-    except asyncio.TimeoutError:
+    except TimeoutError:
         return f"no metadata answer within {timeout:g} s"
     except Exception as exc:  # any failure means: not reachable
         return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__

@@ -31,13 +31,13 @@ _MARK = "_escwatch_backoff"
 
 def _delay(failures: int, initial_ms: int, max_ms: int) -> float:
     base = min(float(max_ms), initial_ms * 2.0 ** max(0, failures - 1))
-    return base * (1.0 + 0.2 * random.random()) / 1000.0  # noqa: S311 (jitter, not crypto)
+    return base * (1.0 + 0.2 * random.random()) / 1000.0  # jitter, not cryptography
 
 
 def install(initial_ms: int, max_ms: int) -> None:
     """Make aiokafka's failed metadata refreshes back off (idempotent; later calls
     only change the timings)."""
-    from aiokafka.client import AIOKafkaClient
+    from aiokafka.client import AIOKafkaClient  # type: ignore[import-untyped]
 
     timings = {"initial_ms": initial_ms, "max_ms": max(max_ms, initial_ms)}
     current = AIOKafkaClient._metadata_update
@@ -59,4 +59,4 @@ def install(initial_ms: int, max_ms: int) -> None:
         return False
 
     setattr(_metadata_update, _MARK, timings)
-    AIOKafkaClient._metadata_update = _metadata_update  # type: ignore[method-assign]
+    AIOKafkaClient._metadata_update = _metadata_update

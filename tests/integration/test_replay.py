@@ -186,7 +186,8 @@ class TestRepeatedIdsAndRunIds:
         assert "dup1 (kafka-files): 5 articles" in done.stdout, done.stdout
         settings = settings_of(worker_env)
         analyzed = keys(settings, settings.for_run("dup1").topic_analyzed)
-        assert len(analyzed) >= 5 and analyzed.count(events[0]["id"].encode()) >= 2
+        assert len(analyzed) >= 5
+        assert analyzed.count(events[0]["id"].encode()) >= 2
 
     def test_existing_run_id_is_refused_or_resumed(self, worker_env: dict[str, str],
                                                    tmp_path: Path) -> None:
@@ -198,7 +199,8 @@ class TestRepeatedIdsAndRunIds:
         replay(worker_env, str(first), "--run-id", "again")
         refused = replay_status(worker_env, str(second), "--run-id", "again")
         assert refused.returncode == 2, refused.stdout + refused.stderr
-        assert "run again already exists" in refused.stderr and "--resume" in refused.stderr
+        assert "run again already exists" in refused.stderr
+        assert "--resume" in refused.stderr
         settings = settings_of(worker_env)
         run = settings.for_run("again")
         assert sorted(keys(settings, run.topic_analyzed)) == [b"gen-000", b"gen-001", b"gen-002"]
