@@ -111,7 +111,11 @@ class Progress:
     """A small progress bar with rate and ETA on stderr (no dependency).
 
     It draws only when enabled (a TTY, or ``--progress``) and at most ten
-    times a second, so a fast replay is not slowed down by drawing.
+    times a second, so a fast replay is not slowed down by drawing. On a
+    terminal the bar is redrawn in place (carriage return); anywhere else
+    (a log file, a pipe) it writes plain lines without control characters:
+    one per tenth of the total (every 10 s when the total is unknown) and
+    one at the end.
     """
 
     def __init__(self, total: int | None, label: str, *, enabled: bool,
@@ -121,9 +125,13 @@ class Progress:
         self.label = label
         self.enabled = enabled
         self.stream = stream or sys.stderr
+        isatty = getattr(self.stream, "isatty", None)
+        self.tty = bool(isatty and isatty())
         self.done = 0
         self._started = time.monotonic()
         self._drawn = 0.0
+        self._step = -1
+        self._open = False
 
     @staticmethod
     def wanted(flag: bool) -> bool:
@@ -133,10 +141,22 @@ class Progress:
     def update(self, n: int = 1) -> None:
         """Count ``n`` more items done and redraw if it is time."""
         self.done += n
+        if not self.enabled:
+            return
         now = time.monotonic()
-        if self.enabled and (now - self._drawn >= 0.1 or self.done == self.total):
-            self._drawn = now
-            self.stream.write("\r" + self.render(now - self._started))
+        finished = self.done == self.total
+        if self.tty:
+            if now - self._drawn >= 0.1 or finished:
+                self._drawn = now
+                self.stream.write("\r" + self.render(now - self._started))
+                self.stream.flush()
+                self._open = True
+            return
+        step = (self.done * 10 // self.total if self.total
+                else int((now - self._started) // 10))
+        if step != self._step:
+            self._step = step
+            self.stream.write(self.render(now - self._started) + "\n")
             self.stream.flush()
 
     def render(self, elapsed: float) -> str:
@@ -152,8 +172,8 @@ class Progress:
                 f" {share:4.0%} {rate:.1f}/s ETA {eta}")
 
     def close(self) -> None:
-        """End the bar's line."""
-        if self.enabled:
+        """End the bar's line (on a terminal)."""
+        if self.enabled and self.tty and self._open:
             self.stream.write("\n")
             self.stream.flush()
 
@@ -211,18 +231,11 @@ class ReplaySummary:
 
 
 def _files(paths: Sequence[str]) -> list[Path]:
-    # The same expansion rules as streams.sources.iter_inputs, so the digests
-    # cover exactly the files that are read.
-    found: list[Path] = []
-    for name in paths:
-        path = Path(name)
-        if path.is_dir():
-            found += sorted(p for p in path.rglob("*") if p.suffix in {".jsonl", ".txt"})
-        elif path.is_file():
-            found.append(path)
-        else:
-            raise ConfigError(f"{name}: no such file or folder")
-    return found
+    # The same expansion as streams.sources.iter_inputs, so the digests cover
+    # exactly the files that are read.
+    from streams.sources import expand_paths
+
+    return [p for p in expand_paths(paths) if p is not None]
 
 
 def input_digests(paths: Sequence[str]) -> list[dict[str, Any]]:
