@@ -291,6 +291,8 @@ def cmd_kafka(args: argparse.Namespace) -> int:
     argv = [args.action]
     if args.port is not None:
         argv += ["--port", str(args.port)]
+    if args.keep_data:
+        argv.append("--keep-data")
     return kafka_local.main(argv)
 
 
@@ -351,7 +353,11 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Manage a local Apache Kafka broker: KAFKA_BOOTSTRAP_SERVERS "
                                    "if it answers, else Docker, else the JVM from Maven jars.")
     p.add_argument("action", choices=["up", "down", "status"])
-    p.add_argument("--port", type=int, default=None, help="broker port (default 9092)")
+    p.add_argument("--port", type=int, default=None,
+                   help="broker port (default: ESCWATCH_KAFKA_PORT or 9092)")
+    p.add_argument("--keep-data", action="store_true",
+                   help="up: restart the JVM broker on the topics and offsets of its previous "
+                        "run (default: start empty)")
     p.set_defaults(func=cmd_kafka)
 
     for name, module, text in (
