@@ -49,14 +49,15 @@ def cmd_worker(args: argparse.Namespace) -> int:
     return 0
 
 
-def _refusal(exc: BaseException) -> str:
+def _refusal(exc: BaseException, by_broker: bool = True) -> str:
     """The broker's (or the producer's) reason for refusing a record, in one line."""
     name = type(exc).__name__
     detail = exc.args[0] if exc.args and exc.args[0] not in (None, "") else None
     if detail is None:
         detail = getattr(exc, "description", None) or getattr(exc, "message", None)
     code = getattr(exc, "message", None)
-    where = "the broker" if getattr(exc, "errno", None) is not None else "the producer"
+    where = "the broker" if by_broker and getattr(exc, "errno", None) is not None \
+        else "the producer"
     text = f"{name} from {where}" + (f" ({code})" if isinstance(code, str) and code else "")
     return f"{text}: {detail}" if detail else text
 
@@ -83,7 +84,7 @@ class _Deliveries:
         try:
             future = self.prod.send(self.topic, key=key, value=value)
         except KafkaError as exc:  # refused before sending: too large for the producer
-            self._refuse(where, exc)
+            self._refuse(where, exc, by_broker=False)
             return
         self._pending.append((where, future, key, value))
         if len(self._pending) >= 2000:
@@ -98,9 +99,9 @@ class _Deliveries:
             log.debug("flush: %s", exc)
         self._settle(wait=True, timeout=timeout)
 
-    def _refuse(self, where: str, exc: BaseException) -> None:
+    def _refuse(self, where: str, exc: BaseException, *, by_broker: bool = True) -> None:
         self.refused += 1
-        print(f"{where}: refused: {_refusal(exc)}", file=sys.stderr)
+        print(f"{where}: refused: {_refusal(exc, by_broker)}", file=sys.stderr)
 
     def _settle(self, *, wait: bool, timeout: float = 0.0) -> None:
         from kafka.errors import KafkaError, MessageSizeTooLargeError

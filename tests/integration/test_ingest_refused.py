@@ -62,7 +62,8 @@ class TestIngestRefused:
         assert done.returncode == 1, done.stderr
         assert "ingest: 6 published to" in done.stderr, done.stderr
         assert "1 refused, 0 invalid" in done.stderr, done.stderr
-        assert f"{path}:4: refused: MessageSizeTooLargeError" in done.stderr, done.stderr
+        assert f"{path}:4: refused: MessageSizeTooLargeError from the broker" in done.stderr, \
+            done.stderr
         held = _held(kafka_bootstrap, topic, 6)
         assert held == {f"ref-{i}".encode() for i in range(7) if i != 3}
 
@@ -79,7 +80,8 @@ class TestIngestRefused:
         assert time.monotonic() - started < 60
         assert done.returncode == 1, done.stderr
         assert "Traceback" not in done.stderr, done.stderr
-        assert f"{path}:2: refused: MessageSizeTooLargeError" in done.stderr, done.stderr
+        assert f"{path}:2: refused: MessageSizeTooLargeError from the producer" in done.stderr, \
+            done.stderr
         # --raw sends the bad JSON line unchecked (the worker dead-letters it).
         assert "ingest: 4 published to" in done.stderr, done.stderr
         assert "1 refused" in done.stderr, done.stderr
