@@ -38,8 +38,11 @@ PUBLISH_LIMIT = 1_000_000
 ``max_request_size`` and about the broker's default ``message.max.bytes``.
 A bigger record would be refused, so it is replaced before sending."""
 
-HEALTH_INTERVAL = 2.0
-"""Seconds between readiness checks (broker probe, partitions, lag) behind ``/health``."""
+HEALTH_INTERVAL = 3.0
+"""Seconds between readiness checks (broker probe, partitions, lag) behind ``/health``;
+the broker probe gives up after :data:`HEALTH_PROBE_TIMEOUT`, so checks never overlap."""
+
+HEALTH_PROBE_TIMEOUT = 2.5
 
 EXIT_DELIVERY_FAILED = 75
 """Exit status when the broker refused or lost an output record (EX_TEMPFAIL):
@@ -262,7 +265,7 @@ def create_app(settings: Settings, analyzer: Analyzer | None = None) -> faust.Ap
                           partial(_delivered, event, routed, metrics, started))
 
     async def check_readiness() -> None:
-        await health.check(app, readiness, metrics, timeout=HEALTH_INTERVAL + 1.0)
+        await health.check(app, readiness, metrics, timeout=HEALTH_PROBE_TIMEOUT)
 
     app.timer(interval=HEALTH_INTERVAL)(check_readiness)
 

@@ -106,3 +106,17 @@ class TestIngestRefused:
         assert done.returncode == 2, done.stderr
         assert "no Kafka broker answers" in done.stderr, done.stderr
         assert took < 5 + 2, f"{took:.1f} s"
+
+
+def test_tail_idle_timeout_ends_when_the_topic_never_appears(
+        worker_env: dict[str, str]) -> None:
+    """`tail --topic no.such.topic --idle-timeout 3` exits 0 after about 3 s, saying so."""
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-m", "streams.cli", "tail", "--topic",
+                           f"no.such.topic.{worker_env['ESCWATCH_APP_ID']}", "--idle-timeout",
+                           "3"], env=worker_env, cwd=ROOT, capture_output=True, text=True,
+                          timeout=60, check=False)
+    took = time.monotonic() - started
+    assert done.returncode == 0, done.stderr
+    assert "does not exist; gave up after 3 s" in done.stderr, done.stderr
+    assert 3 <= took < 3 + 6, f"{took:.1f} s"
