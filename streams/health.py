@@ -22,6 +22,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from streams import reconnect
 from streams.metrics import Metrics
 
 __all__ = ["Readiness"]
@@ -150,18 +151,18 @@ async def probe_broker(app: Any, timeout: float) -> str | None:
     if client is None:
         return "producer not started"
     try:
-        await asyncio.wait_for(client.fetch_all_metadata(), timeout)
+        answered = await asyncio.wait_for(reconnect.probe_metadata(client), timeout)
     except asyncio.CancelledError:
         raise
     except TimeoutError:
         return f"no metadata answer within {timeout:g} s"
     except Exception as exc:  # any failure means: not reachable
         return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-    return None
+    return None if answered else "no broker answered a metadata request"
 
 
 def consumer_lag(app: Any) -> dict[tuple[str, int], int | None]:
-    """Lag per assigned partition: high watermark minus committed offset.
+    """Lag per assigned input partition: high watermark minus committed offset.
 
     The committed offset is Faust's (the next offset to read, committed after
     the outputs of everything before it are stored), so the lag counts every
@@ -176,6 +177,8 @@ def consumer_lag(app: Any) -> dict[tuple[str, int], int | None]:
     committed: Any = getattr(consumer, "_committed_offset", {})
     out: dict[tuple[str, int], int | None] = {}
     for tp in assigned:
+        if tp.topic.endswith("__assignor-__leader"):
+            continue  # Faust's own leader-election topic, not input
         try:
             high = consumer.highwater(tp)
         except Exception:

@@ -24,7 +24,7 @@ import random
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-__all__ = ["install"]
+__all__ = ["install", "probe_metadata"]
 
 _MARK = "_escwatch_backoff"
 
@@ -60,3 +60,22 @@ def install(initial_ms: int, max_ms: int) -> None:
 
     setattr(_metadata_update, _MARK, timings)
     AIOKafkaClient._metadata_update = _metadata_update
+
+
+async def probe_metadata(client: Any) -> bool:
+    """Ask for cluster metadata once, without the back-off wait on failure.
+
+    The readiness probe uses this so that it notices a returning broker at its
+    next check, not after the current back-off.
+
+    Returns:
+        Whether a broker answered.
+    """
+    from aiokafka.client import AIOKafkaClient
+    from aiokafka.cluster import ClusterMetadata  # type: ignore[import-untyped]
+
+    update = AIOKafkaClient._metadata_update
+    update = getattr(update, "__wrapped__", update)
+    cluster = ClusterMetadata(metadata_max_age_ms=getattr(client, "_metadata_max_age_ms",
+                                                          300_000))
+    return bool(await update(client, cluster, None))
