@@ -25,8 +25,8 @@ venv: $(STAMP) ## create .venv and install the project with its dev tools
 kafka-up: $(STAMP) ## start (or reuse) the local Kafka broker
 	$(BIN)/escwatch kafka up --port $(KAFKA_PORT)
 
-kafka-down: $(STAMP) ## stop the local broker started by kafka-up
-	$(BIN)/escwatch kafka down
+kafka-down: $(STAMP) ## stop the local broker started by kafka-up (on KAFKA_PORT)
+	$(BIN)/escwatch kafka down --port $(KAFKA_PORT)
 
 kafka-status: $(STAMP) ## say which broker answers
 	$(BIN)/escwatch kafka status --port $(KAFKA_PORT)
@@ -48,7 +48,7 @@ lint: $(STAMP) ## ruff and mypy --strict
 
 test: kafka-up ## the whole suite against the real broker, then stop the broker
 	@status=0; $(BIN)/pytest $(PYTEST_ARGS) || status=$$?; \
-	$(BIN)/escwatch kafka down; exit $$status
+	$(BIN)/escwatch kafka down --port $(KAFKA_PORT); exit $$status
 
 test-unit: $(STAMP) ## unit and agent tiers only (no broker)
 	$(BIN)/pytest -m "not kafka" $(PYTEST_ARGS)

@@ -21,7 +21,7 @@ from typing import IO, Any
 import faust
 from faust.web import Request, Response, View
 
-from streams import __version__, codec, topology
+from streams import __version__, codec, health, reconnect, topology
 from streams.config import Settings
 from streams.core.analyze import AnalysisOptions, Analyzer
 from streams.core.scoring import ScoringOptions
@@ -38,6 +38,12 @@ PUBLISH_LIMIT = 1_000_000
 """Largest record value the worker publishes: Faust's default producer
 ``max_request_size`` and about the broker's default ``message.max.bytes``.
 A bigger record would be refused, so it is replaced before sending."""
+
+HEALTH_INTERVAL = 3.0
+"""Seconds between readiness checks (broker probe, partitions, lag) behind ``/health``;
+the broker probe gives up after :data:`HEALTH_PROBE_TIMEOUT`, so checks never overlap."""
+
+HEALTH_PROBE_TIMEOUT = 2.5
 
 EXIT_DELIVERY_FAILED = 75
 """Exit status when the broker refused or lost an output record (EX_TEMPFAIL):
@@ -232,6 +238,11 @@ def create_app(settings: Settings, analyzer: Analyzer | None = None, *,
     """
     core: Analyzer = analyzer or build_analyzer(settings)
     metrics = Metrics()
+    # aiokafka has no reconnect back-off of its own (see streams/reconnect.py).
+    reconnect.install(settings.reconnect_backoff_ms, settings.reconnect_backoff_max_ms)
+    readiness = health.Readiness(settings.bootstrap_servers,
+                                 stale_after=settings.health_stale_seconds,
+                                 summary_every=settings.log_repeat_interval)
     app_class = WorkerApp if declare_topics else faust.App
     web_port, port_lock = (topology.pick_web_port(settings.web_host, settings.web_port,
                                                   settings.web_port_range)
@@ -294,12 +305,18 @@ def create_app(settings: Settings, analyzer: Analyzer | None = None, *,
             await publish(outputs, routed.records,
                           partial(_delivered, event, routed, metrics, started))
 
+    async def check_readiness() -> None:
+        await health.check(app, readiness, metrics, timeout=HEALTH_PROBE_TIMEOUT)
+
+    app.timer(interval=HEALTH_INTERVAL)(check_readiness)
+
     @app.page("/health")
     class Health(View):
         async def get(self, request: Request) -> Response:
-            return self.json({"status": "ok", "version": __version__, "app_id": settings.app_id,
-                              "knowledge_version": core.knowledge.version,
-                              "input": settings.topic_raw})
+            body = readiness.body(metrics, {
+                "version": __version__, "app_id": settings.app_id,
+                "knowledge_version": core.knowledge.version, "input": settings.topic_raw})
+            return self.json(body, status=200 if body["ready"] else 503)
 
     @app.page("/metrics")
     class PrometheusMetrics(View):
@@ -315,4 +332,5 @@ def create_app(settings: Settings, analyzer: Analyzer | None = None, *,
     # Exposed for the in-memory agent tests and the health views.
     app.escwatch_metrics = metrics  # type: ignore[attr-defined]
     app.escwatch_outputs = outputs  # type: ignore[attr-defined]
+    app.escwatch_readiness = readiness  # type: ignore[attr-defined]
     return app

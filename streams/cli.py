@@ -31,36 +31,134 @@ def cmd_worker(args: argparse.Namespace) -> int:
     """Run the Faust worker until interrupted (SIGINT/SIGTERM stop it cleanly)."""
     from faust.worker import Worker
 
+    from streams import logs
     from streams.app import create_app
+
+    class QuietWorker(Worker):
+        """Faust's worker with repeated client log lines collapsed."""
+
+        def on_setup_root_logger(self, logger: logging.Logger, level: int) -> None:
+            super().on_setup_root_logger(logger, level)
+            logs.install(settings.log_repeat_interval, logger)
 
     settings = _settings()
     app = create_app(settings)
-    worker = Worker(app, loglevel=settings.log_level, quiet=True, redirect_stdouts=False,
-                    override_logging=True)
+    worker = QuietWorker(app, loglevel=settings.log_level, quiet=True, redirect_stdouts=False,
+                         override_logging=True)
     worker.execute_from_commandline()
     return 0
 
 
+def _refusal(exc: BaseException, by_broker: bool = True) -> str:
+    """The broker's (or the producer's) reason for refusing a record, in one line."""
+    name = type(exc).__name__
+    detail = exc.args[0] if exc.args and exc.args[0] not in (None, "") else None
+    if detail is None:
+        detail = getattr(exc, "description", None) or getattr(exc, "message", None)
+    code = getattr(exc, "message", None)
+    where = "the broker" if by_broker and getattr(exc, "errno", None) is not None \
+        else "the producer"
+    text = f"{name} from {where}" + (f" ({code})" if isinstance(code, str) and code else "")
+    return f"{text}: {detail}" if detail else text
+
+
+class _Deliveries:
+    """Tracks the send result of every ingested record and reports refusals.
+
+    Each send's future is checked: a record is counted as published only when
+    the broker acknowledged it. A batch refused as too large takes innocent
+    neighbours with it, so a record refused for its size is sent once more
+    alone; only a record refused on its own is reported refused.
+    """
+
+    def __init__(self, prod: Any, topic: str) -> None:
+        self.prod = prod
+        self.topic = topic
+        self.published = 0
+        self.refused = 0
+        self._pending: list[tuple[str, Any, bytes | None, bytes]] = []
+
+    def send(self, where: str, key: bytes | None, value: bytes) -> None:
+        from kafka.errors import KafkaError
+
+        try:
+            future = self.prod.send(self.topic, key=key, value=value)
+        except KafkaError as exc:  # refused before sending: too large for the producer
+            self._refuse(where, exc, by_broker=False)
+            return
+        self._pending.append((where, future, key, value))
+        if len(self._pending) >= 2000:
+            self._settle(wait=False)
+
+    def finish(self, timeout: float) -> None:
+        from kafka.errors import KafkaError
+
+        try:
+            self.prod.flush(timeout=timeout)
+        except KafkaError as exc:
+            log.debug("flush: %s", exc)
+        self._settle(wait=True, timeout=timeout)
+
+    def _refuse(self, where: str, exc: BaseException, *, by_broker: bool = True) -> None:
+        self.refused += 1
+        print(f"{where}: refused: {_refusal(exc, by_broker)}", file=sys.stderr)
+
+    def _settle(self, *, wait: bool, timeout: float = 0.0) -> None:
+        from kafka.errors import KafkaError, MessageSizeTooLargeError
+
+        still: list[tuple[str, Any, bytes | None, bytes]] = []
+        for where, future, key, value in self._pending:
+            if not wait and not future.is_done:
+                still.append((where, future, key, value))
+                continue
+            try:
+                future.get(timeout=max(timeout, 1.0))
+                self.published += 1
+                continue
+            except MessageSizeTooLargeError as exc:
+                error: BaseException = exc
+            except KafkaError as exc:
+                self._refuse(where, exc)
+                continue
+            # Refused with its batch: try it once on its own.
+            try:
+                self.prod.send(self.topic, key=key, value=value).get(timeout=max(timeout, 1.0))
+                self.published += 1
+            except KafkaError as exc:
+                self._refuse(where, exc if str(exc) else error)
+        self._pending = still
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
-    """Publish article events from files to the raw topic."""
+    """Publish article events from files to the raw topic.
+
+    Exit status: 0 when every record was published (invalid ones skipped with
+    ``--skip-invalid``), 1 when the broker refused a record or a line was
+    invalid, 2 when no broker answers.
+    """
     from streams.clients import ensure_topics, producer
     from streams.sources import iter_inputs
 
     settings = _settings()
     topic = args.topic or settings.topic_raw
-    sent = bad = 0
+    bad = 0
     interval = 1.0 / args.rate if args.rate else 0.0
     next_at = time.perf_counter()
     # Created up front (with the configured partitions) rather than by the
     # broker's auto-creation on first send, which clients report as an error.
     ensure_topics(settings, [topic])
     prod = producer(settings)
+    sends = _Deliveries(prod, topic)
     try:
+        # With --raw no size check here: the producer's own limit (twice
+        # ESCWATCH_MAX_MESSAGE_BYTES) and the broker's decide, and what they
+        # refuse is reported by line like any refusal.
         for item in iter_inputs(args.paths,
                                 max_bytes=None if args.raw else settings.max_message_bytes):
+            where = f"{item.path}:{item.line}"
             if item.error is not None and not args.raw:
                 bad += 1
-                print(f"{item.path}:{item.line}: invalid article: {item.error}", file=sys.stderr)
+                print(f"{where}: invalid article: {item.error}", file=sys.stderr)
                 continue
             if args.raw:
                 value, key = item.raw, None
@@ -77,13 +175,15 @@ def cmd_ingest(args: argparse.Namespace) -> int:
                 if delay > 0:
                     time.sleep(delay)
                 next_at += interval
-            prod.send(topic, key=key, value=value)
-            sent += 1
-        prod.flush(timeout=60)
+            sends.send(where, key, value)
+        sends.finish(timeout=60)
     finally:
         prod.close(timeout=10)
-    print(f"ingest: {sent} published to {topic}, {bad} invalid"
-          + (" (skipped)" if bad and args.skip_invalid else ""), file=sys.stderr)
+    print(f"ingest: {sends.published} published to {topic}, {sends.refused} refused, "
+          f"{bad} invalid" + (" (skipped)" if bad and args.skip_invalid else ""),
+          file=sys.stderr)
+    if sends.refused:
+        return 1
     return 1 if bad and not args.skip_invalid else 0
 
 
@@ -112,11 +212,18 @@ def cmd_tail(args: argparse.Namespace) -> int:
     seen: set[bytes] = set()
     shown = 0
     try:
-        deadline = time.monotonic() + 30
+        # The idle timeout also covers the wait for a topic that never appears.
+        idle_since = time.monotonic()
+        deadline = idle_since + 30
         while not cons.partitions_for_topic(topic):
-            if time.monotonic() > deadline:
+            now = time.monotonic()
+            if args.idle_timeout and now - idle_since > args.idle_timeout:
+                print(f"tail: topic {topic} does not exist; gave up after "
+                      f"{args.idle_timeout:g} s", file=sys.stderr)
+                return 0
+            if now > deadline:
                 print(f"tail: topic {topic} does not exist yet; waiting", file=sys.stderr)
-                deadline = time.monotonic() + 3600
+                deadline = now + 3600
             time.sleep(0.5)
         parts = [TopicPartition(topic, p) for p in sorted(cons.partitions_for_topic(topic))]
         cons.assign(parts)
@@ -182,10 +289,39 @@ def cmd_kafka(args: argparse.Namespace) -> int:
     """Start, stop or check the local development broker."""
     from streams import kafka_local
 
+    if args.brokers > 1:
+        return _kafka_cluster(args)
     argv = [args.action]
     if args.port is not None:
         argv += ["--port", str(args.port)]
+    if args.keep_data:
+        argv.append("--keep-data")
     return kafka_local.main(argv)
+
+
+def _kafka_cluster(args: argparse.Namespace) -> int:
+    """``escwatch kafka ... --brokers N``: the local replicated cluster."""
+    from streams import kafka_cluster, kafka_local
+
+    base = args.port if args.port is not None else kafka_local._default_port()
+    if args.action == "down":
+        stopped = kafka_cluster.down(base)
+        print(f"kafka cluster at base port {base}: stopped {stopped} node(s)")
+        return 0
+    cluster = kafka_cluster.layout(base, args.brokers)
+    if args.action == "status":
+        seen = kafka_cluster.wait_ready(cluster, args.brokers, timeout=2.0)
+        print(f"kafka cluster {'running' if seen else 'not running'} at {cluster.bootstrap}: "
+              f"{seen} of {args.brokers} brokers registered")
+        return 0 if seen >= args.brokers else 1
+    try:
+        cluster = kafka_cluster.up(base, args.brokers)
+    except kafka_local.BrokerUnavailableError as exc:
+        print(f"escwatch: {exc}", file=sys.stderr)
+        return 1
+    print(f"kafka cluster running at {cluster.bootstrap} ({args.brokers} KRaft nodes); "
+          f"use KAFKA_BOOTSTRAP_SERVERS={cluster.bootstrap}")
+    return 0
 
 
 def _delegate(module: str) -> Callable[[argparse.Namespace], int]:
@@ -245,7 +381,14 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Manage a local Apache Kafka broker: KAFKA_BOOTSTRAP_SERVERS "
                                    "if it answers, else Docker, else the JVM from Maven jars.")
     p.add_argument("action", choices=["up", "down", "status"])
-    p.add_argument("--port", type=int, default=None, help="broker port (default 9092)")
+    p.add_argument("--port", type=int, default=None,
+                   help="broker port (default: ESCWATCH_KAFKA_PORT or 9092)")
+    p.add_argument("--keep-data", action="store_true",
+                   help="up: restart the JVM broker on the topics and offsets of its previous "
+                        "run (default: start empty)")
+    p.add_argument("--brokers", type=int, default=1,
+                   help="number of KRaft nodes; above 1 a local replicated cluster on --port, "
+                        "--port+2, ... (JVM only; default 1)")
     p.set_defaults(func=cmd_kafka)
 
     for name, module, text in (

@@ -33,12 +33,23 @@ def _unavailable(settings: Settings, exc: Exception) -> KafkaUnavailableError:
 
 def _common(settings: Settings) -> dict[str, Any]:
     servers = [s.strip() for s in settings.bootstrap_servers.split(",") if s.strip()]
-    return {"bootstrap_servers": servers, **settings.security.kafka_python()}
+    # A missing broker is reported after ESCWATCH_CONNECT_TIMEOUT (kafka-python
+    # waits 30 s by default), and reconnects back off exponentially.
+    return {"bootstrap_servers": servers, **settings.security.kafka_python(),
+            "bootstrap_timeout_ms": int(settings.connect_timeout * 1000),
+            "reconnect_backoff_ms": settings.reconnect_backoff_ms,
+            "reconnect_backoff_max_ms": settings.reconnect_backoff_max_ms}
 
 
 def producer(settings: Settings, **overrides: Any) -> KafkaProducer:
     """A producer that waits for all in-sync replicas (no silent loss)."""
+    # Not idempotent: kafka-python's idempotent producer fails every later
+    # record of a partition once the broker refused one batch (too large),
+    # while without it a refused batch is split and only the big record fails.
+    # One request in flight keeps the order across retries.
     conf: dict[str, Any] = {"acks": "all", "linger_ms": 5, "retries": 5,
+                            "enable_idempotence": False,
+                            "max_in_flight_requests_per_connection": 1,
                             "max_request_size": max(settings.max_message_bytes * 2, 1_048_576)}
     conf.update(overrides)
     try:

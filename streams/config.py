@@ -42,6 +42,13 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
         raise ConfigError(f"{name}={raw!r} is not a number") from exc
 
 
+def _positive(env: Mapping[str, str], name: str, default: float) -> float:
+    value = _float(env, name, default)
+    if not value > 0:
+        raise ConfigError(f"{name}={value} must be above 0")
+    return value
+
+
 @dataclass(frozen=True, slots=True)
 class KafkaSecurity:
     """TLS and SASL settings passed to every Kafka client.
@@ -126,6 +133,16 @@ class Settings:
         data_dir: Faust's local state folder.
         run_id: Set for isolated replays: suffixes output topics.
         log_level: Logging level name.
+        connect_timeout: Seconds the CLI tools wait for a first broker answer
+            (``ESCWATCH_CONNECT_TIMEOUT``) before saying that none answers.
+        reconnect_backoff_ms: First wait before reconnecting to a broker
+            (``ESCWATCH_RECONNECT_BACKOFF_MS``); doubles on each failure.
+        reconnect_backoff_max_ms: Longest wait between reconnects
+            (``ESCWATCH_RECONNECT_BACKOFF_MAX_MS``).
+        log_repeat_interval: Seconds between the summaries of repeated
+            Kafka client log lines (``ESCWATCH_LOG_REPEAT_INTERVAL``).
+        health_stale_seconds: ``/health`` is not ready when input is waiting
+            and nothing was processed for this long (``ESCWATCH_HEALTH_STALE_SECONDS``).
         security: TLS / SASL settings for Kafka clients.
     """
 
@@ -146,6 +163,11 @@ class Settings:
     data_dir: Path = Path(".cache/escwatch-data")
     run_id: str | None = None
     log_level: str = "INFO"
+    connect_timeout: float = 4.0
+    reconnect_backoff_ms: int = 250
+    reconnect_backoff_max_ms: int = 10_000
+    log_repeat_interval: float = 30.0
+    health_stale_seconds: float = 60.0
     security: KafkaSecurity = field(default_factory=KafkaSecurity)
 
     @classmethod
@@ -175,6 +197,12 @@ class Settings:
             data_dir=Path(env.get("ESCWATCH_DATA_DIR", ".cache/escwatch-data")),
             run_id=env.get("ESCWATCH_RUN_ID") or None,
             log_level=env.get("ESCWATCH_LOG_LEVEL", "INFO").upper(),
+            connect_timeout=_positive(env, "ESCWATCH_CONNECT_TIMEOUT", 4.0),
+            reconnect_backoff_ms=_int(env, "ESCWATCH_RECONNECT_BACKOFF_MS", 250, minimum=1),
+            reconnect_backoff_max_ms=_int(env, "ESCWATCH_RECONNECT_BACKOFF_MAX_MS", 10_000,
+                                          minimum=1),
+            log_repeat_interval=_positive(env, "ESCWATCH_LOG_REPEAT_INTERVAL", 30.0),
+            health_stale_seconds=_positive(env, "ESCWATCH_HEALTH_STALE_SECONDS", 60.0),
             security=KafkaSecurity.from_env(env),
         )
 

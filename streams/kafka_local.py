@@ -1273,11 +1273,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--timeout", type=float, default=180.0, help="seconds to wait for readiness (up)"
     )
+    parser.add_argument(
+        "--keep-data",
+        action="store_true",
+        help="up: restart a JVM broker on the topics and offsets of its previous run "
+        "(default: start empty)",
+    )
     args = parser.parse_args(argv)
     port: int = args.port if args.port is not None else _default_port()
+    if args.keep_data and args.command != "up":
+        parser.error("--keep-data applies to up only")
     try:
         if args.command == "up":
-            result = up(port, timeout=args.timeout)
+            result = up(port, timeout=args.timeout, keep_data=args.keep_data)
         elif args.command == "down":
             result = down(args.port)
         else:

@@ -5,7 +5,10 @@ Served at ``/metrics`` by the worker's web server next to ``/health``.
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+import time
+from collections.abc import Mapping
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
 __all__ = ["Metrics"]
 
@@ -28,10 +31,35 @@ class Metrics:
             "Time from taking a message to the broker acknowledging its outputs",
             buckets=(0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0),
             registry=self.registry)
+        self.lag = Gauge(
+            "escwatch_consumer_lag",
+            "Messages of an assigned input partition whose outputs are not yet committed "
+            "(high watermark minus committed offset)",
+            ["topic", "partition"], registry=self.registry)
+        self.processed = 0
+        """Messages processed (analysed or dead-lettered) since start."""
+        self.last_processed: float | None = None
+        """Wall time when the last message's outputs were stored."""
+        self._lag_labels: set[tuple[str, str]] = set()
+
+    def set_lag(self, lags: Mapping[tuple[str, int], int | None]) -> None:
+        """Set ``escwatch_consumer_lag`` for the assigned partitions; drop the others."""
+        current: set[tuple[str, str]] = set()
+        for (topic, partition), value in lags.items():
+            if value is None:
+                continue
+            labels = (topic, str(partition))
+            self.lag.labels(*labels).set(value)
+            current.add(labels)
+        for labels in self._lag_labels - current:
+            self.lag.remove(*labels)
+        self._lag_labels = current
 
     def observe(self, *, level: str | None, error: str | None, seconds: float) -> None:
         """Count one processed message."""
         self.latency.observe(seconds)
+        self.processed += 1
+        self.last_processed = time.time()
         if error is not None:
             self.deadletters.labels(reason=error).inc()
             return

@@ -111,7 +111,11 @@ class Progress:
     """A small progress bar with rate and ETA on stderr (no dependency).
 
     It draws only when enabled (a TTY, or ``--progress``) and at most ten
-    times a second, so a fast replay is not slowed down by drawing.
+    times a second, so a fast replay is not slowed down by drawing. On a
+    terminal the bar is redrawn in place (carriage return); anywhere else
+    (a log file, a pipe) it writes plain lines without control characters:
+    one per tenth of the total (every 10 s when the total is unknown) and
+    one at the end.
     """
 
     def __init__(self, total: int | None, label: str, *, enabled: bool,
@@ -121,9 +125,13 @@ class Progress:
         self.label = label
         self.enabled = enabled
         self.stream = stream or sys.stderr
+        isatty = getattr(self.stream, "isatty", None)
+        self.tty = bool(isatty and isatty())
         self.done = 0
         self._started = time.monotonic()
         self._drawn = 0.0
+        self._step = -1
+        self._open = False
 
     @staticmethod
     def wanted(flag: bool) -> bool:
@@ -133,10 +141,22 @@ class Progress:
     def update(self, n: int = 1) -> None:
         """Count ``n`` more items done and redraw if it is time."""
         self.done += n
+        if not self.enabled:
+            return
         now = time.monotonic()
-        if self.enabled and (now - self._drawn >= 0.1 or self.done == self.total):
-            self._drawn = now
-            self.stream.write("\r" + self.render(now - self._started))
+        finished = self.done == self.total
+        if self.tty:
+            if now - self._drawn >= 0.1 or finished:
+                self._drawn = now
+                self.stream.write("\r" + self.render(now - self._started))
+                self.stream.flush()
+                self._open = True
+            return
+        step = (self.done * 10 // self.total if self.total
+                else int((now - self._started) // 10))
+        if step != self._step:
+            self._step = step
+            self.stream.write(self.render(now - self._started) + "\n")
             self.stream.flush()
 
     def render(self, elapsed: float) -> str:
@@ -152,8 +172,8 @@ class Progress:
                 f" {share:4.0%} {rate:.1f}/s ETA {eta}")
 
     def close(self) -> None:
-        """End the bar's line."""
-        if self.enabled:
+        """End the bar's line (on a terminal)."""
+        if self.enabled and self.tty and self._open:
             self.stream.write("\n")
             self.stream.flush()
 
@@ -166,7 +186,7 @@ class ReplaySummary:
         run_id: The run's id.
         mode: "files", "topic-files", "kafka-files" or "kafka-topic".
         inputs: Input records read.
-        analyzed: Analyses produced (distinct article ids on Kafka).
+        analyzed: Inputs analysed (inputs minus dead letters, counted by offset on Kafka).
         alerts: Alerts per level.
         deadletters: Inputs rejected.
         seconds: Wall-clock duration of the processing.
@@ -211,18 +231,11 @@ class ReplaySummary:
 
 
 def _files(paths: Sequence[str]) -> list[Path]:
-    # The same expansion rules as streams.sources.iter_inputs, so the digests
-    # cover exactly the files that are read.
-    found: list[Path] = []
-    for name in paths:
-        path = Path(name)
-        if path.is_dir():
-            found += sorted(p for p in path.rglob("*") if p.suffix in {".jsonl", ".txt"})
-        elif path.is_file():
-            found.append(path)
-        else:
-            raise ConfigError(f"{name}: no such file or folder")
-    return found
+    # The same expansion as streams.sources.iter_inputs, so the digests cover
+    # exactly the files that are read.
+    from streams.sources import expand_paths
+
+    return [p for p in expand_paths(paths) if p is not None]
 
 
 def input_digests(paths: Sequence[str]) -> list[dict[str, Any]]:
@@ -542,14 +555,44 @@ def run_settings(settings: Settings, run_id: str) -> Settings:
     return replace(settings.for_run(run_id), topic_raw=f"{settings.topic_raw}.{run_id}")
 
 
-def run_worker(run: Settings, expected: int, *, timeout: float = 600.0,
-               progress: bool = False) -> float:
-    """Run ``escwatch worker`` for ``run`` until ``expected`` inputs are done.
+def input_range(run: Settings) -> TopicRange:
+    """The run's whole input: every record of its input topic up to its current end."""
+    from streams.clients import consumer
 
-    Each input yields exactly one analysis or one dead letter, so the run is
-    complete when the run's analyzed and dead-letter topics together hold
-    ``expected`` distinct inputs (keys deduplicate at-least-once
-    redeliveries). The worker is then stopped with SIGTERM.
+    cons = consumer(run)
+    try:
+        return resolve_range(cons, run.topic_raw)
+    finally:
+        cons.close()
+
+
+def committed_offsets(client: Any, group: str, topic: str) -> dict[int, int]:
+    """Consumer group ``group``'s offsets on ``topic`` (partition to the next offset to read).
+
+    The worker commits an offset only after the outputs of every message
+    before it are stored, so a committed offset at the end of a partition
+    means all its inputs are done.
+
+    Args:
+        client: A kafka-python admin client.
+        group: The consumer group (a run's Faust app id).
+        topic: The input topic.
+    """
+    found = client.list_group_offsets(group).get(group, {})
+    return {tp.partition: meta.offset for tp, meta in found.items()
+            if tp.topic == topic and meta is not None and meta.offset is not None
+            and meta.offset >= 0}
+
+
+def run_worker(run: Settings, selection: TopicRange, *, timeout: float = 600.0,
+               progress: bool = False) -> float:
+    """Run ``escwatch worker`` for ``run`` until every record of ``selection`` is done.
+
+    Done is counted by input offsets, not by article ids (an archive may hold
+    one id twice): the run is complete when the run's consumer group has
+    committed, on every partition of the input, an offset at or past the end
+    of ``selection``. The worker commits only offsets whose outputs the broker
+    has stored. The worker is then stopped with SIGTERM.
 
     Returns:
         Seconds from the worker's start until the last input was done.
@@ -558,66 +601,109 @@ def run_worker(run: Settings, expected: int, *, timeout: float = 600.0,
         EscwatchError: when the worker exits early or the run times out; the
             message ends with the worker's log.
     """
-    from kafka import TopicPartition
-
-    from streams.clients import consumer, ensure_topics
+    from streams.clients import admin, ensure_topics
 
     ensure_topics(run, [run.topic_analyzed, run.topic_alerts, run.topic_deadletter])
+    client = admin(run)
     workdir = Path(tempfile.mkdtemp(prefix=f"escwatch-replay-{run.run_id}-"))
     log_path = workdir / "worker.log"
+    expected = selection.size
     bar = Progress(expected, f"replay {run.run_id}", enabled=progress)
-    cons = consumer(run)
-    parts = [TopicPartition(t, p) for t in (run.topic_analyzed, run.topic_deadletter)
-             for p in sorted(cons.partitions_for_topic(t) or {0})]
-    cons.assign(parts)
-    cons.seek_to_beginning(*parts)
-    seen: set[tuple[str, bytes | int]] = set()
+    pending = {p: (start, end) for p, (start, end) in selection.bounds.items() if end > start}
+
+    def done_count(committed: dict[int, int]) -> int:
+        return sum(min(max(committed.get(p, start), start), end) - start
+                   for p, (start, end) in pending.items())
+
     started = time.monotonic()
+    shown = 0
     with log_path.open("wb") as log:
         proc = subprocess.Popen([sys.executable, "-m", "streams.cli", "worker"],
                                 env=_env_for(run, workdir), stdout=log,
                                 stderr=subprocess.STDOUT)
         try:
-            while len(seen) < expected:
+            while True:
+                done = done_count(committed_offsets(client, run.app_id, selection.topic)) \
+                    if pending else 0
+                bar.update(done - shown)
+                shown = done
+                if done >= expected:
+                    break
                 if proc.poll() is not None:
                     raise EscwatchError(f"worker exited with {proc.returncode}:\n"
                                         + _tail(log_path))
                 if time.monotonic() - started > timeout:
-                    raise EscwatchError(f"replay {run.run_id}: {len(seen)} of {expected} "
+                    raise EscwatchError(f"replay {run.run_id}: {done} of {expected} "
                                         f"inputs done after {timeout:.0f} s:\n" + _tail(log_path))
-                for records in cons.poll(timeout_ms=300).values():
-                    for rec in records:
-                        # Dead letters may lack a key; their source offset is unique.
-                        ident: bytes | int = rec.key if rec.topic == run.topic_analyzed \
-                            else codec.loads(rec.value).get("offset", rec.offset)
-                        before = len(seen)
-                        seen.add((rec.topic, ident))
-                        bar.update(len(seen) - before)
+                time.sleep(0.3)
             elapsed = time.monotonic() - started
         finally:
             bar.close()
-            cons.close()
+            client.close()
             stop_process(proc, timeout=60)
     return elapsed
+
+
+def run_exists(run: Settings, *, input_topic: bool) -> list[str]:
+    """What an earlier run with the same id left: its topics and consumer group offsets."""
+    from streams.clients import admin
+
+    client = admin(run)
+    try:
+        topics = set(client.list_topics())
+        found = [t for t in (run.topic_raw if input_topic else None, run.topic_analyzed,
+                             run.topic_alerts, run.topic_deadletter) if t and t in topics]
+        if committed_offsets_any(client, run.app_id):
+            found.append(f"consumer group {run.app_id}")
+    finally:
+        client.close()
+    return found
+
+
+def committed_offsets_any(client: Any, group: str) -> bool:
+    """Whether ``group`` has committed any offset."""
+    return bool(client.list_group_offsets(group).get(group))
+
+
+def _check_new(run: Settings, *, resume: bool, input_topic: bool = True) -> bool:
+    """Refuse to reuse a run id unless ``resume``; return whether the run existed."""
+    found = run_exists(run, input_topic=input_topic)
+    if found and not resume:
+        raise ConfigError(
+            f"run {run.run_id} already exists ({', '.join(found)}); choose another --run-id, "
+            "or pass --resume to continue that run (new inputs are added to it, and it ends "
+            "when all of its inputs are done)")
+    return bool(found)
 
 
 def _tail(path: Path, size: int = 3000) -> str:
     return path.read_text(errors="replace")[-size:]
 
 
-def _summarize_topics(summary: ReplaySummary, run: Settings) -> None:
-    analyzed = {rec.key for rec in read_topic(run, run.topic_analyzed)}
+def _summarize_topics(summary: ReplaySummary, run: Settings, selection: TopicRange) -> None:
+    # Counted by input offsets: each input of the range has exactly one
+    # analysis or one dead letter, and dead letters name their source offset
+    # (redeliveries after a crash repeat a record but not an offset).
     alerts = {rec.key: codec.loads(rec.value)["level"]
               for rec in read_topic(run, run.topic_alerts)}
-    summary.analyzed = len(analyzed)
+    rejected = set()
+    for rec in read_topic(run, run.topic_deadletter):
+        letter = codec.loads(rec.value)
+        if letter.get("topic") == selection.topic:
+            start, end = selection.bounds.get(letter.get("partition", -1), (0, 0))
+            if start <= letter.get("offset", -1) < end:
+                rejected.add((letter["partition"], letter["offset"]))
+    summary.inputs = selection.size
+    summary.deadletters = len(rejected)
+    summary.analyzed = summary.inputs - summary.deadletters
     summary.alerts = Counter(alerts.values())
-    summary.deadletters = len(read_topic(run, run.topic_deadletter))
     summary.topics = {"input": run.topic_raw, "analyzed": run.topic_analyzed,
                       "alerts": run.topic_alerts, "deadletter": run.topic_deadletter}
 
 
 def replay_files_kafka(paths: Sequence[str], settings: Settings, *, run_id: str | None = None,
-                       timeout: float = 600.0, progress: bool = False) -> ReplaySummary:
+                       timeout: float = 600.0, progress: bool = False,
+                       resume: bool = False) -> ReplaySummary:
     """Publish files to the run's private input topic and run its worker."""
     from streams.app import build_analyzer
     from streams.clients import ensure_topics, producer
@@ -627,24 +713,30 @@ def replay_files_kafka(paths: Sequence[str], settings: Settings, *, run_id: str 
     run_id = check_run_id(run_id or _kafka_run_id(derive_run_id(
         [d["sha256"] for d in digests], version, settings.alert_threshold)))
     run = run_settings(settings, run_id)
+    _check_new(run, resume=resume)
     ensure_topics(run, [run.topic_raw])
     summary = ReplaySummary(run_id, "kafka-files", knowledge_version=version)
     prod = producer(run)
     try:
+        futures = []
         for item in iter_inputs(paths):
             value, key = _value(item)
-            prod.send(run.topic_raw, key=key, value=value)
-            summary.inputs += 1
+            futures.append(prod.send(run.topic_raw, key=key, value=value))
         prod.flush(timeout=60)
+        for future in futures:
+            future.get(timeout=60)  # a refused input would otherwise never be waited for
     finally:
         prod.close(timeout=10)
-    summary.seconds = run_worker(run, summary.inputs, timeout=timeout, progress=progress)
-    _summarize_topics(summary, run)
+    # The whole input topic: with --resume it also holds the earlier inputs.
+    selection = input_range(run)
+    summary.seconds = run_worker(run, selection, timeout=timeout, progress=progress)
+    _summarize_topics(summary, run, selection)
     return summary
 
 
 def replay_topic_kafka(settings: Settings, selection: TopicRange, *, run_id: str | None = None,
-                       timeout: float = 600.0, progress: bool = False) -> ReplaySummary:
+                       timeout: float = 600.0, progress: bool = False,
+                       resume: bool = False) -> ReplaySummary:
     """Copy ``selection`` to the run's private input topic and run its worker."""
     from streams.app import build_analyzer
     from streams.clients import consumer, ensure_topics, producer
@@ -654,21 +746,25 @@ def replay_topic_kafka(settings: Settings, selection: TopicRange, *, run_id: str
     run_id = check_run_id(run_id or _kafka_run_id(
         derive_run_id([described], version, settings.alert_threshold)))
     run = run_settings(settings, run_id)
+    _check_new(run, resume=resume)
     ensure_topics(run, [run.topic_raw], partitions=max(selection.bounds, default=0) + 1)
     summary = ReplaySummary(run_id, "kafka-topic", knowledge_version=version)
     cons = consumer(settings)
     prod = producer(run)
     try:
-        for rec in iter_range(cons, selection):
-            prod.send(run.topic_raw, key=rec.key, value=rec.value, partition=rec.partition,
-                      timestamp_ms=rec.timestamp, headers=list(rec.headers or []))
-            summary.inputs += 1
+        futures = [prod.send(run.topic_raw, key=rec.key, value=rec.value,
+                             partition=rec.partition, timestamp_ms=rec.timestamp,
+                             headers=list(rec.headers or []))
+                   for rec in iter_range(cons, selection)]
         prod.flush(timeout=60)
+        for future in futures:
+            future.get(timeout=60)
     finally:
         prod.close(timeout=10)
         cons.close()
-    summary.seconds = run_worker(run, summary.inputs, timeout=timeout, progress=progress)
-    _summarize_topics(summary, run)
+    copied = input_range(run)
+    summary.seconds = run_worker(run, copied, timeout=timeout, progress=progress)
+    _summarize_topics(summary, run, copied)
     return summary
 
 
@@ -699,7 +795,7 @@ def reset_group_offsets(run: Settings, selection: TopicRange) -> dict[int, int]:
 
 def replay_topic_in_place(settings: Settings, selection: TopicRange, *,
                           run_id: str | None = None, timeout: float = 600.0,
-                          progress: bool = False) -> ReplaySummary:
+                          progress: bool = False, resume: bool = False) -> ReplaySummary:
     """Run the run's worker on the source topic itself, from the range's starts.
 
     The run's consumer group offsets are reset (committed) to the starts
@@ -715,12 +811,24 @@ def replay_topic_in_place(settings: Settings, selection: TopicRange, *,
     run_id = check_run_id(run_id or _kafka_run_id(
         derive_run_id([described, "in-place"], version, settings.alert_threshold)))
     run = replace(settings.for_run(run_id), topic_raw=selection.topic)
-    committed = reset_group_offsets(run, selection)
-    log.info("run %s: group %s reset to %s", run_id, run.app_id, committed)
+    if _check_new(run, resume=resume, input_topic=False):
+        # Continued: from where the run's group stopped, to the range's end.
+        from streams.clients import admin
+
+        client = admin(run)
+        try:
+            committed = committed_offsets(client, run.app_id, selection.topic)
+        finally:
+            client.close()
+        selection = TopicRange(selection.topic, {
+            p: (min(committed.get(p, start), end), end)
+            for p, (start, end) in selection.bounds.items()})
+    else:
+        committed = reset_group_offsets(run, selection)
+    log.info("run %s: group %s at %s", run_id, run.app_id, committed)
     summary = ReplaySummary(run_id, "kafka-topic-in-place", knowledge_version=version)
-    summary.inputs = selection.size
-    summary.seconds = run_worker(run, summary.inputs, timeout=timeout, progress=progress)
-    _summarize_topics(summary, run)
+    summary.seconds = run_worker(run, selection, timeout=timeout, progress=progress)
+    _summarize_topics(summary, run, selection)
     return summary
 
 
@@ -782,7 +890,11 @@ def build_parser() -> argparse.ArgumentParser:
                         "worker consumes TOPIC itself")
     p.add_argument("--out", type=Path, metavar="DIR",
                    help="write analyzed/alerts/deadletter JSONL and run.json to DIR, no Kafka run")
-    p.add_argument("--run-id", help="run id (default: derived from inputs and knowledge)")
+    p.add_argument("--run-id", help="run id (default: derived from inputs and knowledge); an "
+                                    "existing Kafka run's id is refused unless --resume")
+    p.add_argument("--resume", action="store_true",
+                   help="continue the existing Kafka run --run-id: the inputs are added to its "
+                        "input topic and the run ends when all of its inputs are done")
     p.add_argument("--knowledge", type=Path, metavar="DIR",
                    help="knowledge folder overriding the packaged files "
                         "(default: ESCWATCH_KNOWLEDGE_DIR)")
@@ -810,6 +922,8 @@ def main(argv: list[str]) -> int:
                                or args.to_offset is not None or args.to_time is not None):
         raise ConfigError("--reset-offsets needs --topic, no --out and no end bound "
                           "(--to-offset/--to-time need the exact, copying mode)")
+    if args.resume and (args.run_id is None or args.out is not None):
+        raise ConfigError("--resume continues a Kafka run: give its --run-id, and no --out")
     progress = Progress.wanted(args.progress)
     try:
         if args.paths:
@@ -818,7 +932,8 @@ def main(argv: list[str]) -> int:
                                           progress=progress)
             else:
                 summary = replay_files_kafka(args.paths, settings, run_id=args.run_id,
-                                             timeout=args.timeout, progress=progress)
+                                             timeout=args.timeout, progress=progress,
+                                             resume=args.resume)
         else:
             from streams.clients import consumer
 
@@ -833,13 +948,15 @@ def main(argv: list[str]) -> int:
                 cons.close()
             if args.reset_offsets:
                 summary = replay_topic_in_place(settings, selection, run_id=args.run_id,
-                                                timeout=args.timeout, progress=progress)
+                                                timeout=args.timeout, progress=progress,
+                                                resume=args.resume)
             elif args.out is not None:
                 summary = replay_topic_to_files(settings, selection, args.out,
                                                 run_id=args.run_id, progress=progress)
             else:
                 summary = replay_topic_kafka(settings, selection, run_id=args.run_id,
-                                             timeout=args.timeout, progress=progress)
+                                             timeout=args.timeout, progress=progress,
+                                             resume=args.resume)
     except KeyboardInterrupt:
         return 130
     print(summary.format())

@@ -7,6 +7,7 @@ three accept the same inputs and report bad lines the same way.
 from __future__ import annotations
 
 import hashlib
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -16,7 +17,13 @@ from typing import Any
 from streams import codec
 from streams.errors import ConfigError, DecodeError
 
-__all__ = ["InputLine", "iter_inputs", "text_article"]
+__all__ = ["ARTICLE_SUFFIXES", "InputLine", "expand_paths", "is_article_file", "iter_inputs",
+           "text_article"]
+
+ARTICLE_SUFFIXES = frozenset({".jsonl", ".txt"})
+"""File kinds read from folders: JSONL archives and plain-text articles."""
+
+_NAMED_BY_ID = re.compile(r"(?:^|[-_.])[0-9a-f]{16,}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,15 +48,20 @@ class InputLine:
 def text_article(path: Path, data: bytes) -> dict[str, Any]:
     """Make an article event from a plain-text file: first line is the title.
 
-    The id is derived from the content, so ingesting the same file twice
-    gives the same id (and the same alert ids).
+    The id is stable, so ingesting the same file twice gives the same id
+    (and the same alert ids): a file name that already ends in a hex token of
+    16 or more digits (``000_9deb2ec686b81daa.txt``) is taken as the id, as
+    archives name articles by id; any other name gets the first 16 hex digits
+    of the content's SHA-256 appended (``report-<digest>``). The seed's JSONL
+    form uses the same id.
     """
     text = data.decode("utf-8")
     title, _, body = text.strip().partition("\n")
     digest = hashlib.sha256(data).hexdigest()[:16]
+    named = _NAMED_BY_ID.search(path.stem) is not None
     return {
         "schema": "article.v1",
-        "id": f"{path.stem}-{digest}" if not path.stem.endswith(digest) else path.stem,
+        "id": path.stem if named else f"{path.stem}-{digest}",
         "title": title.strip(),
         "text": body.strip() or title.strip(),
         "source": path.name,
@@ -88,14 +100,55 @@ def _jsonl(name: str, handle: Iterable[bytes], max_bytes: int | None) -> Iterato
         yield InputLine(name, number, raw, obj if error is None else None, error)
 
 
-def _files(paths: Iterable[str]) -> Iterator[Path | None]:
+_NOT_ARTICLES = re.compile(r"^(readme|license|licence|notice|changelog|copying|authors)\b",
+                           re.IGNORECASE)
+
+
+def is_article_file(path: Path) -> bool:
+    """Whether a file found in a folder holds articles.
+
+    A ``.txt`` file is an article unless it is a README, LICENSE or the like;
+    a ``.jsonl`` file holds article events when its first record (blank lines
+    and ``#`` comments skipped) is a JSON object with ``text`` or with
+    ``schema`` ``article.v1``, so labels, knowledge files and outputs kept
+    beside an archive are not read as broken articles. Files named on the
+    command line are always read.
+    """
+    if path.name.startswith(".") or path.suffix not in ARTICLE_SUFFIXES:
+        return False
+    if path.suffix == ".txt":
+        return _NOT_ARTICLES.match(path.stem) is None
+    try:
+        with path.open("rb") as handle:
+            for raw in handle:
+                raw = raw.strip()
+                if not raw or raw.startswith(b"#"):
+                    continue
+                try:
+                    obj = codec.loads(raw)
+                except DecodeError:
+                    return False
+                return isinstance(obj, dict) and (
+                    "text" in obj or obj.get("schema") == "article.v1")
+    except OSError:
+        return False
+    return False  # empty
+
+
+def expand_paths(paths: Iterable[str]) -> Iterator[Path | None]:
+    """The files that ``paths`` name: files as given, folders expanded (recursively,
+    sorted) to their article files (:func:`is_article_file`), None for "-".
+
+    Raises:
+        ConfigError: when a path does not exist.
+    """
     for name in paths:
         if name == "-":
             yield None
             continue
         path = Path(name)
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.suffix in {".jsonl", ".txt"})
+            found = sorted(p for p in path.rglob("*") if p.is_file() and is_article_file(p))
             yield from found
         elif path.is_file():
             yield path
@@ -104,7 +157,8 @@ def _files(paths: Iterable[str]) -> Iterator[Path | None]:
 
 
 def iter_inputs(paths: Iterable[str], *, max_bytes: int | None = None) -> Iterator[InputLine]:
-    """Yield every input record from files, folders (recursively) or "-".
+    """Yield every input record from files, folders (recursively: their article
+    files only, see :func:`is_article_file`) or "-".
 
     ``.jsonl`` files (and standard input) hold one article event per line;
     ``.txt`` files hold one article each, title on the first line.
@@ -117,7 +171,7 @@ def iter_inputs(paths: Iterable[str], *, max_bytes: int | None = None) -> Iterat
     Raises:
         ConfigError: when a path does not exist.
     """
-    for path in _files(paths):
+    for path in expand_paths(paths):
         if path is None:
             yield from _jsonl("-", sys.stdin.buffer, max_bytes)
         elif path.suffix == ".txt":

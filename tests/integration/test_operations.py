@@ -128,6 +128,34 @@ class TestMetrics:
         assert metric(text, "escwatch_processing_seconds_bucket", le="+Inf") >= total
         assert metric(text, "escwatch_processing_seconds_sum") > 0
 
+    def test_consumer_lag_gauge_and_health_readiness_follow_the_work(
+        self, running: tuple[dict[str, str], Any, int], kafka_bootstrap: str
+    ) -> None:
+        """While a batch waits the lag is positive; once it is processed and committed,
+        `escwatch_consumer_lag{topic,partition}` and /health's lag are 0, /health names
+        the assigned partition and the time of the last processed message."""
+        env, _, port = running
+        raw = env["ESCWATCH_TOPIC_RAW"]
+        events, n_bad = _send_batch(env, kafka_bootstrap)
+        _all_analysed(env, kafka_bootstrap, events)
+
+        def lag() -> float:
+            text = http_get(port, "/metrics")[2].decode()
+            if "escwatch_consumer_lag{" not in text:
+                return -1.0
+            return metric(text, "escwatch_consumer_lag", topic=raw, partition="0")
+
+        assert wait_for(lambda: lag() == 0.0, 30), http_get(port, "/metrics")[2][-2000:]
+        status, _, body = http_get(port, "/health")
+        health = orjson.loads(body)
+        assert status == 200, health
+        assert health["ready"] is True
+        assert health["partitions"] == {f"{raw}:0": 0}
+        assert health["consumer_lag"] == 0
+        assert health["processed"] >= N_ARTICLES + n_bad
+        assert health["last_processed_at"].endswith("Z")
+        assert health["broker"]["reachable"] is True
+
 
 class TestGracefulShutdown:
     def test_sigterm_commits_offsets_and_exits_zero(

@@ -165,3 +165,46 @@ class TestByteIdentity:
 
         assert wait_for(arrived, 120, interval=1.0), worker.log()[-3000:]
         assert runs[0] == runs[1] == from_files == live
+
+
+def replay_status(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """Run ``escwatch replay`` and return the result, whatever its exit status."""
+    return subprocess.run([sys.executable, "-m", "streams.cli", "replay", *args], env=env, cwd=ROOT,
+                          capture_output=True, text=True, timeout=300, check=False)
+
+
+class TestRepeatedIdsAndRunIds:
+    def test_archive_with_a_repeated_id_completes(self, worker_env: dict[str, str],
+                                                   tmp_path: Path) -> None:
+        """Two records with one article id are two inputs: both are processed and the run
+        completes (done is counted by input offsets, not by distinct ids)."""
+        events = [article(n) for n in range(4)]
+        events.insert(2, {**article(7), "id": events[0]["id"]})  # same id, other text
+        archive = tmp_path / "dups.jsonl"
+        archive.write_bytes(b"".join(codec.dumps(e) + b"\n" for e in events))
+        done = replay(worker_env, str(archive), "--run-id", "dup1", "--timeout", "120")
+        assert "dup1 (kafka-files): 5 articles" in done.stdout, done.stdout
+        settings = settings_of(worker_env)
+        analyzed = keys(settings, settings.for_run("dup1").topic_analyzed)
+        assert len(analyzed) >= 5
+        assert analyzed.count(events[0]["id"].encode()) >= 2
+
+    def test_existing_run_id_is_refused_or_resumed(self, worker_env: dict[str, str],
+                                                   tmp_path: Path) -> None:
+        """Reusing a run id is refused with a clear message and changes nothing; --resume
+        adds the new inputs to the run and processes them."""
+        first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+        first.write_bytes(b"".join(codec.dumps(article(n)) + b"\n" for n in range(3)))
+        second.write_bytes(b"".join(codec.dumps(article(n)) + b"\n" for n in range(10, 14)))
+        replay(worker_env, str(first), "--run-id", "again")
+        refused = replay_status(worker_env, str(second), "--run-id", "again")
+        assert refused.returncode == 2, refused.stdout + refused.stderr
+        assert "run again already exists" in refused.stderr
+        assert "--resume" in refused.stderr
+        settings = settings_of(worker_env)
+        run = settings.for_run("again")
+        assert sorted(keys(settings, run.topic_analyzed)) == [b"gen-000", b"gen-001", b"gen-002"]
+        done = replay(worker_env, str(second), "--run-id", "again", "--resume")
+        assert "again (kafka-files): 7 articles" in done.stdout, done.stdout
+        assert {f"gen-{n:03d}".encode() for n in (0, 1, 2, 10, 11, 12, 13)} == \
+            set(keys(settings, run.topic_analyzed))

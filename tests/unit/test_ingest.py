@@ -3,26 +3,48 @@ whether any were bad, and only valid articles are published (unless ``--raw``)."
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from kafka.errors import MessageSizeTooLargeError, NotLeaderForPartitionError
 
 from streams import clients, codec
 from streams.cli import main
 from streams.sources import iter_inputs
 
 
+class SentFuture:
+    """A settled send result, like kafka-python's FutureRecordMetadata."""
+
+    def __init__(self, error: Exception | None = None) -> None:
+        """Succeeded, or failed with ``error``."""
+        self.is_done = True
+        self.error = error
+
+    def get(self, timeout: float | None = None) -> object:
+        """The record metadata, or raise the refusal."""
+        if self.error is not None:
+            raise self.error
+        return object()
+
+
 class FakeProducer:
     """Records what ingest publishes instead of talking to a broker."""
 
-    def __init__(self) -> None:
-        """Start with nothing sent."""
+    def __init__(self, refuse: Callable[[bytes], Exception | None] = lambda value: None
+                 ) -> None:
+        """Start with nothing sent; ``refuse`` says which values the "broker" refuses."""
         self.sent: list[tuple[str, bytes | None, bytes]] = []
         self.flushed = self.closed = False
+        self.refuse = refuse
 
-    def send(self, topic: str, key: bytes | None = None, value: bytes = b"") -> None:
-        """Record one message."""
-        self.sent.append((topic, key, value))
+    def send(self, topic: str, key: bytes | None = None, value: bytes = b"") -> SentFuture:
+        """Record one message (only when accepted)."""
+        error = self.refuse(value)
+        if error is None:
+            self.sent.append((topic, key, value))
+        return SentFuture(error)
 
     def flush(self, timeout: float | None = None) -> None:
         """Note the flush."""
@@ -146,3 +168,50 @@ class TestSourcesAgreeWithTheWorker:
         for item in items:
             if item.error is None:
                 codec.decode_article(item.raw)
+
+
+class TestIngestChecksSendResults:
+    def test_refused_records_are_counted_with_the_reason_and_exit_is_one(
+            self, fake_producer: FakeProducer, tmp_path: Path,
+            capsys: pytest.CaptureFixture[str]) -> None:
+        """A record the broker refuses is not "published": it is named by line with the
+        broker's reason, counted as refused, and the exit status is 1, also with
+        --skip-invalid."""
+        fake_producer.refuse = lambda value: (
+            MessageSizeTooLargeError() if b"big" in value
+            else NotLeaderForPartitionError("leader moved") if b"moved" in value else None)
+        path = tmp_path / "a.jsonl"
+        path.write_bytes(b"\n".join([
+            GOOD, codec.dumps({"id": "b", "text": "big " * 10}),
+            codec.dumps({"id": "m", "text": "moved"}), GOOD2]) + b"\n")
+        assert main(["ingest", "--skip-invalid", str(path)]) == 1
+        err = capsys.readouterr().err
+        assert f"{path}:2: refused: MessageSizeTooLargeError from the broker" in err
+        assert "maximum message size" in err  # the broker's description of the error
+        assert f"{path}:3: refused: NotLeaderForPartitionError from the broker" in err
+        assert "leader moved" in err
+        assert "ingest: 2 published to articles.raw.ingest-test, 2 refused, 0 invalid" in err
+        assert [k for _, k, _ in fake_producer.sent] == [b"good-1", b"good-2"]
+
+    def test_a_send_the_producer_rejects_at_once_does_not_stop_the_run(
+            self, fake_producer: FakeProducer, tmp_path: Path,
+            capsys: pytest.CaptureFixture[str]) -> None:
+        """With --raw, a record the producer refuses before sending (too big for it) is
+        reported by line and the lines after it are still sent."""
+        plain_send = fake_producer.send
+
+        def send(topic: str, key: bytes | None = None, value: bytes = b"") -> SentFuture:
+            if len(value) > 1000:
+                raise MessageSizeTooLargeError(f"The message is {len(value)} bytes")
+            return plain_send(topic, key, value)
+
+        fake_producer.send = send  # type: ignore[method-assign]
+        path = tmp_path / "raw.jsonl"
+        path.write_bytes(b"\n".join([GOOD, b"x" * 5000, GOOD2]) + b"\n")
+        assert main(["ingest", "--raw", str(path)]) == 1
+        err = capsys.readouterr().err
+        assert f"{path}:2: refused: MessageSizeTooLargeError from the producer" in err
+        assert "The message is 5000 bytes" in err
+        assert "2 published" in err
+        assert "Traceback" not in err
+        assert len(fake_producer.sent) == 2

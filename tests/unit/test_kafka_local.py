@@ -258,3 +258,28 @@ class TestKeepData:
         monkeypatch.setattr(kafka_local, "find_or_start", fake)
         assert kafka_local.up(19999, keep_data=True) == "status"
         assert seen == {"port": 19999, "start": True, "timeout": 180.0, "keep_data": True}
+
+    @pytest.mark.parametrize("keep", [True, False])
+    def test_cli_keep_data_flag_reaches_up(self, monkeypatch: pytest.MonkeyPatch,
+                                           capsys: pytest.CaptureFixture[str],
+                                           keep: bool) -> None:
+        """`escwatch kafka up --keep-data` restarts on the previous storage; without the
+        flag the broker starts empty."""
+        from streams import cli
+
+        seen: dict[str, object] = {}
+
+        def fake_up(port: int, timeout: float = 180.0, *, keep_data: bool = False
+                    ) -> kafka_local.BrokerStatus:
+            seen.update(port=port, keep_data=keep_data)
+            return kafka_local.BrokerStatus("127.0.0.1:19998", True, "jvm", 1, None, "fake")
+
+        monkeypatch.setattr(kafka_local, "up", fake_up)
+        argv = ["kafka", "up", "--port", "19998"] + (["--keep-data"] if keep else [])
+        assert cli.main(argv) == 0
+        assert seen == {"port": 19998, "keep_data": keep}
+        assert "fake" in capsys.readouterr().out
+
+    def test_keep_data_is_refused_outside_up(self) -> None:
+        with pytest.raises(SystemExit):
+            kafka_local.main(["down", "--keep-data"])

@@ -169,6 +169,37 @@ class TestProgress:
         bar.close()
         assert stream.getvalue() == ""
 
+    def test_off_a_terminal_it_writes_plain_lines(self) -> None:
+        """With --progress into a file or pipe: no carriage returns or escape codes, one line
+        per tenth of the total, ending with the full count."""
+        stream = io.StringIO()  # not a TTY
+        bar = Progress(100, "replay", enabled=True, stream=stream)
+        for _ in range(100):
+            bar.update()
+        bar.close()
+        text = stream.getvalue()
+        assert "\r" not in text
+        assert "\x1b" not in text
+        lines = text.splitlines()
+        assert len(lines) == 11
+        assert "100/100" in lines[-1]
+
+    def test_on_a_terminal_it_redraws_in_place(self) -> None:
+        """On a terminal the bar is redrawn with a carriage return and ends its line."""
+
+        class Terminal(io.StringIO):
+            def isatty(self) -> bool:
+                return True
+
+        stream = Terminal()
+        bar = Progress(5, "replay", enabled=True, stream=stream)
+        for _ in range(5):
+            bar.update()
+        bar.close()
+        assert stream.getvalue().startswith("\r")
+        assert stream.getvalue().endswith("\n")
+        assert "5/5" in stream.getvalue()
+
 
 class TestCommand:
     def test_out_prints_summary_and_writes_files(self, tmp_path: Path,
