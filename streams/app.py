@@ -34,10 +34,10 @@ __all__ = ["EXIT_DELIVERY_FAILED", "PUBLISH_LIMIT", "build_analyzer", "create_ap
 
 log = logging.getLogger(__name__)
 
-PUBLISH_LIMIT = 1_000_000
-"""Largest record value the worker publishes: Faust's default producer
-``max_request_size`` and about the broker's default ``message.max.bytes``.
-A bigger record would be refused, so it is replaced before sending."""
+PUBLISH_LIMIT = codec.PUBLISH_LIMIT
+"""Largest record value the worker publishes (see :data:`streams.codec.PUBLISH_LIMIT`).
+Analyses and alerts are degraded to fit in :func:`streams.pipeline.route`; a record
+still bigger would be refused, so it is replaced before sending."""
 
 HEALTH_INTERVAL = 3.0
 """Seconds between readiness checks (broker probe, partitions, lag) behind ``/health``;

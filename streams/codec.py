@@ -25,6 +25,7 @@ from streams.errors import DecodeError, SchemaError, TooLargeError
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
+    "PUBLISH_LIMIT",
     "SCHEMA_DIR",
     "article_from_event",
     "decode_article",
@@ -39,6 +40,9 @@ __all__ = [
 # byte-identical; non-str keys never appear in our own events.
 OPTIONS = orjson.OPT_SORT_KEYS
 DEFAULT_MAX_BYTES = 1_000_000
+PUBLISH_LIMIT = 1_000_000
+"""Largest record value the worker publishes: Faust's default producer
+``max_request_size`` and about the broker's default ``message.max.bytes``."""
 MAX_DEPTH = 32
 SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
 SCHEMAS = ("article.v1", "analysis.v1", "alert.v1", "deadletter.v1")

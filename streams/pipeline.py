@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from streams import codec
+from streams import codec, fitting
 from streams.core.analyze import Analyzer
 from streams.errors import DecodeError
 
@@ -102,6 +102,7 @@ def route(
     max_bytes: int = codec.DEFAULT_MAX_BYTES,
     run_id: str | None = None,
     now: datetime | None = None,
+    publish_limit: int = codec.PUBLISH_LIMIT,
 ) -> Routed:
     """Decode, analyse and encode one message.
 
@@ -113,6 +114,8 @@ def route(
         max_bytes: Largest accepted message.
         run_id: Replay run id stamped on outputs, or None for live.
         now: Clock for dead-letter times (tests pass a fixed one).
+        publish_limit: Largest record value that can be published; a bigger
+            analysis or alert is degraded to fit (see :mod:`streams.fitting`).
 
     Returns:
         The records to publish: an analysis and maybe an alert, or one
@@ -136,12 +139,14 @@ def route(
         analysis["sent_at_ms"] = sent_at
     if run_id:
         analysis["run_id"] = run_id
-    records = [Outgoing("analyzed", article.id.encode(), codec.dumps(analysis))]
+    records = [Outgoing("analyzed", article.id.encode(),
+                        fitting.fit_analysis(analysis, publish_limit))]
     # The alert body stays free of the run id so a replay's alerts are
     # byte-identical to the live ones; the run shows in the topic name.
     alert = analysis["alert"]
     if alert is not None:
-        records.append(Outgoing("alerts", alert["id"].encode(), codec.dumps(alert)))
+        records.append(Outgoing("alerts", alert["id"].encode(),
+                                fitting.fit_alert(alert, publish_limit)))
     return Routed(tuple(records), article_id=article.id,
                   level=alert["level"] if alert else None, analysis=analysis)
 
