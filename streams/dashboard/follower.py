@@ -98,6 +98,8 @@ class Follower:
         self._positions: dict[Any, int] = {}
         self._history_done = False
         self._oldest_alert_ms: int | None = None
+        self._seen_topics: set[str] | None = None
+        self._late_topics: set[str] = set()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.backoff = Backoff()
@@ -167,13 +169,16 @@ class Follower:
                 starts[tp] = max(begin[tp], end[tp] - self.capacity)
             elif kind == "trends":
                 starts[tp] = max(begin[tp], end[tp] - self.trend_capacity)
+            elif tp.topic in self._late_topics:
+                # Created while the dashboard runs: all of it is recent.
+                starts[tp] = begin[tp]
             elif self._oldest_alert_ms is None:
                 starts[tp] = end[tp]  # nothing to join yet: only what comes from now on
             else:
                 by_time.append(tp)
         if by_time:
             at = max(0, (self._oldest_alert_ms or 0) - HISTORY_MARGIN_MS)
-            found = cons.offsets_for_times({tp: at for tp in by_time})
+            found = cons.offsets_for_times(dict.fromkeys(by_time, at))
             for tp in by_time:
                 hit = found.get(tp)
                 starts[tp] = hit.offset if hit is not None else end[tp]
@@ -199,7 +204,12 @@ class Follower:
             if now >= next_refresh:
                 next_refresh = now + (2.0 if not assigned else 5.0)
                 # Metadata for topics that may appear later (the worker creates them).
-                cons.topics()
+                existing = set(cons.topics())
+                if self._history_done:
+                    if self._seen_topics is None:
+                        self._seen_topics = existing
+                    else:
+                        self._late_topics |= existing - self._seen_topics
                 new = [tp for tp in self._discover(cons, kinds) if tp not in assigned]
                 if new:
                     fresh = [tp for tp in new if tp not in self._positions]

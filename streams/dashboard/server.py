@@ -26,6 +26,7 @@ a Content-Security-Policy without inline scripts and the usual hardening headers
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import hmac
 import ipaddress
@@ -124,7 +125,8 @@ class Hub:
 
     def status_event(self) -> dict[str, Any]:
         """The status the pages show."""
-        return {**self.status, "alerts": len(self.store), "trends_topic": self.settings.topic_trends}
+        return {**self.status, "alerts": len(self.store),
+                "trends_topic": self.settings.topic_trends}
 
     def ingest(self, batch: Batch) -> None:
         """Apply a batch to the store and push what changed."""
@@ -207,8 +209,7 @@ def _middleware(token: str | None) -> Any:
                 raise web.HTTPUnauthorized(text="token required",
                                            headers={"WWW-Authenticate": "Bearer"})
             raise web.HTTPSeeOther("/login")
-        response = await handler(request)
-        return response
+        return await handler(request)
 
     return guard
 
@@ -349,8 +350,6 @@ def run(settings: Settings, *, host: str | None = None, port: int | None = None,
     if not is_loopback(host) and not settings.dashboard_token:
         log.warning("dashboard on %s without a token (--allow-open)", host)
     logging.getLogger("escwatch.dashboard").setLevel(logging.INFO)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(_serve(settings, host, port, capacity))
-    except KeyboardInterrupt:
-        pass
     return 0

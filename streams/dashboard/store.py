@@ -19,6 +19,7 @@ page never does offset arithmetic.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import OrderedDict, deque
 from collections.abc import Iterable
@@ -79,7 +80,8 @@ def clean_alert(obj: object) -> dict[str, Any] | None:
             continue
         evidence.append({
             "sentence": _text(ev.get("sentence"), 20_000), "start": start, "end": end,
-            "signal_type": _text(ev.get("signal_type"), 64), "trigger": _text(ev.get("trigger"), 512),
+            "signal_type": _text(ev.get("signal_type"), 64),
+            "trigger": _text(ev.get("trigger"), 512),
             "modality": _text(ev.get("modality"), 32),
         })
     return {
@@ -196,15 +198,15 @@ def segments(text: str, evidence: list[dict[str, Any]], triggers: list[tuple[int
     cuts = sorted({0, len(text), *(p for s in spans for p in s[:2]),
                    *(p for s in trig_spans for p in s)})
     out: list[dict[str, Any]] = []
-    for a, b in zip(cuts, cuts[1:], strict=False):
+    for a, b in itertools.pairwise(cuts):
         if a >= b:
             continue
         ev_ids = [i for s, e, i in spans if s <= a and b <= e]
-        trig = any(s <= a and b <= e for s, e in trig_spans)
-        if out and out[-1]["ev"] == ev_ids and out[-1]["trig"] == trig:
+        in_trigger = any(s <= a and b <= e for s, e in trig_spans)
+        if out and out[-1]["ev"] == ev_ids and out[-1]["trig"] == in_trigger:
             out[-1]["t"] += text[a:b]
         else:
-            out.append({"t": text[a:b], "ev": ev_ids, "trig": trig})
+            out.append({"t": text[a:b], "ev": ev_ids, "trig": in_trigger})
     return out, placed
 
 
