@@ -41,7 +41,8 @@ def synthetic_alert(i: int, *, level: str = "high", title: str | None = None,
     sentence = f"Synthetic sentence {i} where forces threaten the border."
     return {
         "schema": "alert.v1", "id": f"alr_{digest}", "article_id": f"{prefix}-{i}",
-        "level": level, "score": 30.0 + i % 70, "time": f"2024-03-{1 + day % 28:02d}T{i % 24:02d}:00:00Z",
+        "level": level, "score": 30.0 + i % 70,
+        "time": f"2024-03-{1 + day % 28:02d}T{i % 24:02d}:00:00Z",
         "title": title or f"Synthetic alert {i}", "url": "", "summary": f"{kind}: synthetic {i}",
         "signal_types": [kind], "actors": list(actors), "actor_names": list(actors),
         "evidence": [{"sentence": sentence, "start": 0, "end": len(sentence),
@@ -118,7 +119,8 @@ def test_live_page_seed_filters_evidence_and_no_injection(
         _wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#detail .article mark.trigger"))
     except Exception:
         raise AssertionError(browser.find_element(By.ID, "detail").text[:2000]) from None
-    triggers = [m.text for m in browser.find_elements(By.CSS_SELECTOR, "#detail .article mark.trigger")]
+    triggers = [m.text for m in
+                browser.find_elements(By.CSS_SELECTOR, "#detail .article mark.trigger")]
     assert "deploy troops" in triggers
     marks = browser.find_elements(By.CSS_SELECTOR, "#detail .article mark")
     assert "".join(m.text for m in marks).startswith("NATO countries may be willing to ")
@@ -151,7 +153,8 @@ def test_live_page_seed_filters_evidence_and_no_injection(
     # Works with no internet: every resource came from the dashboard itself.
     urls = browser.execute_script(
         "return performance.getEntriesByType('resource').map(e => e.name)")
-    assert urls and all(u.startswith(dash.url) for u in urls), urls
+    assert urls
+    assert all(u.startswith(dash.url) for u in urls), urls
 
     # A new alert is on the page within a second of being published.
     browser.execute_script("""
