@@ -7,7 +7,7 @@ itself:
 1. ``monitoring.alerts`` first, from ``max(beginning, end - capacity)`` of each
    partition: the history, bounded;
 2. once that history is read, ``articles.analyzed`` and ``articles.raw`` from
-   the time of the oldest alert kept (minus a margin), found with
+   the time of the oldest alert kept (or now, with none), minus a margin, found with
    ``offsets_for_times``, so their texts and analyses can be joined without
    reading the whole archive; the trends topic from its last records;
 3. then everything live. Topics and partitions that appear later (the worker
@@ -172,12 +172,14 @@ class Follower:
             elif tp.topic in self._late_topics:
                 # Created while the dashboard runs: all of it is recent.
                 starts[tp] = begin[tp]
-            elif self._oldest_alert_ms is None:
-                starts[tp] = end[tp]  # nothing to join yet: only what comes from now on
             else:
                 by_time.append(tp)
         if by_time:
-            at = max(0, (self._oldest_alert_ms or 0) - HISTORY_MARGIN_MS)
+            # From the oldest kept alert, or with no alert yet from now: minus a margin,
+            # for articles published just before the dashboard started.
+            oldest = self._oldest_alert_ms
+            at = max(0, (oldest if oldest is not None else int(time.time() * 1000))
+                     - HISTORY_MARGIN_MS)
             found = cons.offsets_for_times(dict.fromkeys(by_time, at))
             for tp in by_time:
                 hit = found.get(tp)
