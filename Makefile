@@ -31,11 +31,14 @@ kafka-down: $(STAMP) ## stop the local broker started by kafka-up (on KAFKA_PORT
 kafka-status: $(STAMP) ## say which broker answers
 	$(BIN)/escwatch kafka status --port $(KAFKA_PORT)
 
-run: kafka-up ## broker + worker + ingest the seed and demo articles + print alerts until Ctrl-C
+DASHBOARD_PORT ?= 8066
+run: kafka-up ## broker + worker + dashboard + ingest the seed and demo articles + print alerts until Ctrl-C
 	@mkdir -p .cache
 	@$(BIN)/escwatch worker > .cache/worker.log 2>&1 & echo $$! > .cache/worker.pid; \
-	trap 'kill $$(cat .cache/worker.pid 2>/dev/null) 2>/dev/null; wait; rm -f .cache/worker.pid' EXIT INT TERM; \
+	$(BIN)/escwatch dashboard --port $(DASHBOARD_PORT) > .cache/dashboard.log 2>&1 & echo $$! > .cache/dashboard.pid; \
+	trap 'kill $$(cat .cache/worker.pid 2>/dev/null) $$(cat .cache/dashboard.pid 2>/dev/null) 2>/dev/null; wait; rm -f .cache/worker.pid .cache/dashboard.pid' EXIT INT TERM; \
 	$(BIN)/escwatch ingest seeds/articles.jsonl seeds/demo.jsonl && \
+	echo "dashboard: http://127.0.0.1:$(DASHBOARD_PORT)/ (log .cache/dashboard.log)" && \
 	echo "worker log: .cache/worker.log; alerts follow (Ctrl-C to stop)" && \
 	$(BIN)/escwatch tail --from-beginning --dedupe
 

@@ -324,6 +324,14 @@ def _kafka_cluster(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_dashboard(args: argparse.Namespace) -> int:
+    """Serve the live dashboard page until interrupted."""
+    from streams.dashboard.server import run
+
+    return run(_settings(), host=args.host, port=args.port, capacity=args.history,
+               allow_open=args.allow_open)
+
+
 def _delegate(module: str) -> Callable[[argparse.Namespace], int]:
     def run(args: argparse.Namespace) -> int:
         mod = __import__(module, fromlist=["main"])
@@ -390,6 +398,17 @@ def build_parser() -> argparse.ArgumentParser:
                    help="number of KRaft nodes; above 1 a local replicated cluster on --port, "
                         "--port+2, ... (JVM only; default 1)")
     p.set_defaults(func=cmd_kafka)
+
+    p = sub.add_parser("dashboard", help="serve the live dashboard web page",
+                       description="A read-only web page following the alerts topic (and "
+                                   "the trends topic when it exists) in real time.")
+    p.add_argument("--host", help="bind address (default ESCWATCH_DASHBOARD_HOST, 127.0.0.1)")
+    p.add_argument("--port", type=int, help="port (default ESCWATCH_DASHBOARD_PORT, 8066)")
+    p.add_argument("--history", type=int, default=None,
+                   help="most alerts kept and shown (default ESCWATCH_DASHBOARD_HISTORY, 10000)")
+    p.add_argument("--allow-open", action="store_true",
+                   help="allow a non-loopback address without ESCWATCH_DASHBOARD_TOKEN")
+    p.set_defaults(func=cmd_dashboard)
 
     for name, module, text in (
         ("eval", "streams.evaluation", "score the core on labelled JSONL beside baselines"),

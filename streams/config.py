@@ -144,6 +144,14 @@ class Settings:
         health_stale_seconds: ``/health`` is not ready when input is waiting
             and nothing was processed for this long (``ESCWATCH_HEALTH_STALE_SECONDS``).
         security: TLS / SASL settings for Kafka clients.
+        topic_trends: Trend records the dashboard shows when the topic exists
+            (``ESCWATCH_TOPIC_TRENDS``).
+        dashboard_host: Bind address of ``escwatch dashboard`` (127.0.0.1).
+        dashboard_port: Its port (``ESCWATCH_DASHBOARD_PORT``, 8066).
+        dashboard_token: Access token the dashboard requires when set; never
+            logged (see ``__repr__``).
+        dashboard_history: Most alerts the dashboard keeps and shows.
+        dashboard_text_mb: Memory budget for article texts kept by the dashboard.
     """
 
     bootstrap_servers: str = "127.0.0.1:9092"
@@ -169,6 +177,12 @@ class Settings:
     log_repeat_interval: float = 30.0
     health_stale_seconds: float = 60.0
     security: KafkaSecurity = field(default_factory=KafkaSecurity)
+    topic_trends: str = "monitoring.trends"
+    dashboard_host: str = "127.0.0.1"
+    dashboard_port: int = 8066
+    dashboard_token: str | None = field(default=None, repr=False)
+    dashboard_history: int = 10_000
+    dashboard_text_mb: int = 64
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -204,6 +218,12 @@ class Settings:
             log_repeat_interval=_positive(env, "ESCWATCH_LOG_REPEAT_INTERVAL", 30.0),
             health_stale_seconds=_positive(env, "ESCWATCH_HEALTH_STALE_SECONDS", 60.0),
             security=KafkaSecurity.from_env(env),
+            topic_trends=env.get("ESCWATCH_TOPIC_TRENDS", "monitoring.trends"),
+            dashboard_host=env.get("ESCWATCH_DASHBOARD_HOST", "127.0.0.1"),
+            dashboard_port=_int(env, "ESCWATCH_DASHBOARD_PORT", 8066, minimum=1),
+            dashboard_token=env.get("ESCWATCH_DASHBOARD_TOKEN") or None,
+            dashboard_history=_int(env, "ESCWATCH_DASHBOARD_HISTORY", 10_000, minimum=1),
+            dashboard_text_mb=_int(env, "ESCWATCH_DASHBOARD_TEXT_MB", 64, minimum=0),
         )
 
     def for_run(self, run_id: str) -> Settings:
