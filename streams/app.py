@@ -21,13 +21,13 @@ from typing import IO, Any
 import faust
 from faust.web import Request, Response, View
 
-from streams import __version__, codec, health, reconnect, topology
+from streams import __version__, codec, health, poison, reconnect, topology
 from streams.config import Settings
 from streams.core.analyze import AnalysisOptions, Analyzer
 from streams.core.scoring import ScoringOptions
 from streams.knowledge.loader import load_knowledge
 from streams.metrics import Metrics
-from streams.pipeline import Origin, Outgoing, Routed, route
+from streams.pipeline import Origin, Outgoing, Routed, dead_letter, route
 
 __all__ = ["EXIT_DELIVERY_FAILED", "PUBLISH_LIMIT", "build_analyzer", "create_app",
            "fit_for_publish", "publish"]
@@ -192,8 +192,12 @@ async def publish(outputs: Mapping[str, Any], records: tuple[Outgoing, ...],
         fut.add_done_callback(delivered)
 
 
-def _delivered(event: Any, routed: Routed, metrics: Metrics, started: float) -> None:
+def _delivered(event: Any, routed: Routed, metrics: Metrics, started: float,
+               journal: poison.AttemptJournal | None = None) -> None:
     event.ack()
+    if journal is not None:
+        message = event.message
+        journal.done(message.topic, message.partition, message.offset)
     metrics.observe(level=routed.level, error=routed.error,
                     seconds=time.perf_counter() - started)
 
@@ -202,6 +206,33 @@ def _exit_now(code: int) -> None:
     # os._exit skips Faust's shutdown, which would commit the acked offsets.
     logging.shutdown()
     os._exit(code)
+
+
+def _guarded_route(value: bytes | None, key: bytes | None, origin: Origin, core: Analyzer,
+                   settings: Settings, journal: poison.AttemptJournal) -> Routed:
+    """:func:`route` under the per-article time budget, after the poison check.
+
+    A message the worker already started :attr:`Settings.max_attempts` times
+    without finishing (each start ended in a crash) is dead-lettered as ``poison``
+    without another try; one that runs past the budget as ``budget_exceeded``.
+    """
+    before = journal.begin(origin.topic, origin.partition, origin.offset)
+    if journal.is_poison(before):
+        log.error("giving up %s:%d@%d: the worker stopped %d times while analysing it",
+                  origin.topic, origin.partition, origin.offset, before)
+        record = dead_letter(value, key, origin, "poison",
+                             f"the worker stopped {before} times while analysing this message "
+                             "(out of memory or a crash); not tried again")
+        return Routed((record,), error="poison")
+    try:
+        with poison.time_budget(settings.article_time_budget):
+            return route(value, key, origin, core, max_bytes=settings.max_message_bytes,
+                         run_id=settings.run_id)
+    except poison.BudgetExceeded as exc:
+        log.error("dead letter %s:%d@%d: %s", origin.topic, origin.partition, origin.offset, exc)
+        record = dead_letter(value, key, origin, "budget_exceeded",
+                             f"{exc} (ESCWATCH_ARTICLE_TIME_BUDGET)")
+        return Routed((record,), error="budget_exceeded")
 
 
 def faust_broker_url(bootstrap: str) -> str:
@@ -295,15 +326,15 @@ def create_app(settings: Settings, analyzer: Analyzer | None = None, *,
     @app.agent(raw, concurrency=1)
     async def analyze_articles(stream: faust.StreamT[bytes]) -> None:
         stream.enable_acks = False  # acked in publish() once the outputs are stored
+        journal = poison.AttemptJournal(settings.data_dir / "attempts", settings.max_attempts)
         async for event in stream.events():
             message = event.message
             started = time.perf_counter()
             origin = Origin(message.topic, message.partition, message.offset)
-            routed = route(message.value, message.key, origin, core,
-                           max_bytes=settings.max_message_bytes, run_id=settings.run_id)
+            routed = _guarded_route(message.value, message.key, origin, core, settings, journal)
             routed = fit_for_publish(routed, message.value, message.key, origin)
             await publish(outputs, routed.records,
-                          partial(_delivered, event, routed, metrics, started))
+                          partial(_delivered, event, routed, metrics, started, journal))
 
     async def check_readiness() -> None:
         await health.check(app, readiness, metrics, timeout=HEALTH_PROBE_TIMEOUT)

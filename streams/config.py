@@ -121,6 +121,10 @@ class Settings:
         topic_alerts: Alerts (``ESCWATCH_TOPIC_ALERTS``).
         topic_deadletter: Rejected input (``ESCWATCH_TOPIC_DEADLETTER``).
         partitions: Partitions for topics the worker creates.
+        max_attempts: Starts on one message that ended in a crash before it is
+            dead-lettered as poison (``ESCWATCH_MAX_ATTEMPTS``).
+        article_time_budget: Wall-clock seconds one analysis may take before it
+            is dead-lettered as ``budget_exceeded`` (0: unbounded).
         replication: Replication factor for topics the worker creates, capped
             at the number of live brokers (default 3).
         max_message_bytes: Largest accepted article message (default 1 MB).
@@ -161,6 +165,8 @@ class Settings:
     topic_alerts: str = topics.ALERTS
     topic_deadletter: str = topics.DEADLETTER
     partitions: int = 1
+    max_attempts: int = 2
+    article_time_budget: float = 10.0
     replication: int = 3
     max_message_bytes: int = 1_000_000
     alert_threshold: float = 25.0
@@ -201,6 +207,8 @@ class Settings:
             topic_alerts=env.get("ESCWATCH_TOPIC_ALERTS", topics.ALERTS),
             topic_deadletter=env.get("ESCWATCH_TOPIC_DEADLETTER", topics.DEADLETTER),
             partitions=_int(env, "ESCWATCH_PARTITIONS", 1, minimum=1),
+            max_attempts=_int(env, "ESCWATCH_MAX_ATTEMPTS", 2, minimum=1),
+            article_time_budget=_float(env, "ESCWATCH_ARTICLE_TIME_BUDGET", 10.0),
             replication=_int(env, "ESCWATCH_REPLICATION", 3, minimum=1),
             max_message_bytes=_int(env, "ESCWATCH_MAX_MESSAGE_BYTES", 1_000_000, minimum=1024),
             alert_threshold=_float(env, "ESCWATCH_ALERT_THRESHOLD", 25.0),

@@ -2,7 +2,7 @@
 
 An article near the accepted maximum can give an analysis bigger than the
 largest record the broker takes. Dead-lettering it would lose the alert, so the
-records are degraded step by step until they fit, and marked ``truncated``:
+records are degraded step by step until they fit, and marked ``truncated`` (with ``degraded`` counting what went):
 
 1. each quoted sentence (signal sentences, alert evidence) is cut to a window of
    at most :data:`QUOTE_WINDOW` characters around its trigger, at word
@@ -107,7 +107,8 @@ def fit_analysis(analysis: dict[str, Any], limit: int) -> bytes:
     if alert is not None:
         fit_alert(alert, limit // 4)
     marker = {"sentences_cut": cut, "signals_dropped": 0, "actors_dropped": 0}
-    analysis["truncated"] = marker
+    analysis["truncated"] = True
+    analysis["degraded"] = marker
     data = codec.dumps(analysis)
     if len(data) <= limit:
         return data

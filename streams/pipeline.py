@@ -9,6 +9,7 @@ from.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -18,7 +19,7 @@ from streams import codec, fitting
 from streams.core.analyze import Analyzer
 from streams.errors import DecodeError
 
-__all__ = ["Origin", "Outgoing", "Routed", "route"]
+__all__ = ["Origin", "Outgoing", "Routed", "dead_letter", "route"]
 
 log = logging.getLogger(__name__)
 
@@ -74,8 +75,20 @@ class Routed:
     analysis: dict[str, Any] | None = None
 
 
-def _deadletter(value: bytes | None, key: bytes | None, origin: Origin, reason: str,
-                message: str, now: datetime | None) -> Outgoing:
+def _article_id(value: bytes | None, key: bytes | None) -> str | None:
+    """The article id of a rejected message: its JSON ``id`` when that can be read,
+    else the record key."""
+    if value:
+        with contextlib.suppress(DecodeError, ValueError, TypeError):
+            obj = codec.loads(value)
+            if isinstance(obj, dict) and isinstance(obj.get("id"), str) and obj["id"]:
+                return str(obj["id"])
+    return key.decode("utf-8", "replace") if key else None
+
+
+def dead_letter(value: bytes | None, key: bytes | None, origin: Origin, reason: str,
+                message: str, now: datetime | None = None) -> Outgoing:
+    """A ``deadletter.v1`` record for a message that cannot be processed."""
     when = (now or datetime.now(UTC)).isoformat().replace("+00:00", "Z")
     record = {
         "schema": "deadletter.v1",
@@ -88,7 +101,7 @@ def _deadletter(value: bytes | None, key: bytes | None, origin: Origin, reason: 
         "partition": origin.partition,
         "offset": origin.offset,
         "time": when,
-        "article_id": key.decode("utf-8", "replace") if key else None,
+        "article_id": _article_id(value, key),
     }
     return Outgoing("deadletter", key, codec.dumps(record))
 
@@ -125,14 +138,14 @@ def route(
         article, sent_at = codec.decode_event(value, max_bytes=max_bytes)
     except DecodeError as exc:
         log.warning("dead letter %s:%d@%d: %s", origin.topic, origin.partition, origin.offset, exc)
-        return Routed((_deadletter(value, key, origin, exc.reason, str(exc), now),),
+        return Routed((dead_letter(value, key, origin, exc.reason, str(exc), now),),
                       error=exc.reason)
     try:
         analysis = analyzer.analyze(article).to_dict()
     except Exception as exc:  # a core bug must not stop the stream
         log.exception("analysis failed for article %r", article.id)
         return Routed(
-            (_deadletter(value, key, origin, "processing_error",
+            (dead_letter(value, key, origin, "processing_error",
                          f"analysis failed: {type(exc).__name__}: {exc}", now),),
             article_id=article.id, error="processing_error")
     if sent_at is not None:

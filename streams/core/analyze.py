@@ -7,7 +7,7 @@ no clock. The worker, ``escwatch analyze``, replay and backtest all call
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from streams.core.actors import ActorExtractor
 from streams.core.knowledge import KnowledgeBase
@@ -25,9 +25,16 @@ class AnalysisOptions:
 
     Attributes:
         scoring: Alert thresholds and score shape.
+        max_signals: Most signals in one analysis. An article with more
+            (only a pathological one: a dense 150 KB article has about 850)
+            keeps the first ones in text order and is marked truncated.
+        max_actors: Most actor mentions listed in one analysis, likewise;
+            roles are still judged over all mentions.
     """
 
     scoring: ScoringOptions = field(default_factory=ScoringOptions)
+    max_signals: int = 1000
+    max_actors: int = 2000
 
 
 class Analyzer:
@@ -52,17 +59,25 @@ class Analyzer:
         edge's business: the codec strips it before building the article.
         """
         text = article.text
+        options = self.options
         sentences = Sentences.of(text)
         actors = self._actors.extract(text, sentences, article.as_of)
-        signals = self._signals.detect(text, sentences, actors, article.as_of)
-        score = score_signals(signals, self.options.scoring)
-        alert = build_alert(article, signals, actors, score, self.options.scoring)
+        signals, truncated = self._signals.detect_bounded(
+            text, sentences, actors, article.as_of, options.max_signals)
+        score = score_signals(signals, options.scoring)
+        listed = actors
+        if len(actors) > options.max_actors:
+            listed, truncated = actors[:options.max_actors], True
+        alert = build_alert(article, signals, actors, score, options.scoring)
+        if alert is not None and truncated:
+            alert = replace(alert, truncated=True)
         return Analysis(
             article_id=article.id,
             published_at=article.published_at,
-            actors=actors,
+            actors=listed,
             signals=signals,
             score=score,
             alert=alert,
             knowledge_version=self.knowledge.version,
+            truncated=truncated,
         )

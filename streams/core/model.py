@@ -129,9 +129,11 @@ class Signal:
         trigger: The trigger text as it stands in the article.
         start: Offset of the trigger's first character.
         end: Offset one past the trigger's last character.
-        sentence: The whole sentence, quoted as evidence.
-        sentence_start: Offset of the sentence in the article text.
-        sentence_end: Offset one past the sentence's end.
+        sentence: The sentence, quoted as evidence; a sentence longer than
+            the quote limit (400 characters) is quoted as a window around the
+            trigger, cut at word boundaries.
+        sentence_start: Offset of the quote in the article text.
+        sentence_end: Offset one past the quote's end.
         severity: Goldstein-style magnitude in [-10, 10] (negative is
             conflict) after the modality discount.
         base_severity: The same before the discount.
@@ -197,7 +199,8 @@ class Evidence:
     """A quoted sentence that supports an alert.
 
     Attributes:
-        sentence: The sentence text.
+        sentence: The sentence text, or a window of it around the trigger
+            when the sentence is longer than the quote limit (400 characters).
         start: Its offset in the article text.
         end: One past its end.
         signal_type: The PLOVER type it evidences.
@@ -242,6 +245,9 @@ class Alert:
         actors: Canonical ids of the actors involved in the evidence.
         actor_names: Display names, parallel to ``actors``.
         evidence: Quoted sentences with offsets.
+        truncated: True when the analysis behind the alert was cut to its
+            bounds (see :attr:`Analysis.truncated`); the key appears in the
+            dict only when true.
     """
 
     id: str
@@ -256,10 +262,11 @@ class Alert:
     actors: tuple[str, ...]
     actor_names: tuple[str, ...]
     evidence: tuple[Evidence, ...] = field(default_factory=tuple)
+    truncated: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """Return the ``alert.v1`` object."""
-        return {
+        out: dict[str, Any] = {
             "schema": "alert.v1",
             "id": self.id,
             "article_id": self.article_id,
@@ -274,6 +281,9 @@ class Alert:
             "actor_names": list(self.actor_names),
             "evidence": [e.to_dict() for e in self.evidence],
         }
+        if self.truncated:
+            out["truncated"] = True
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,6 +299,11 @@ class Analysis:
         alert: The alert, or None when the article is not alert-worthy.
         knowledge_version: Fingerprint of the knowledge base used, so a
             backtest can tell which rules produced the result.
+        truncated: True when the article held more than the bounds allow
+            (signals or actor mentions over ``AnalysisOptions.max_signals`` /
+            ``max_actors``): the lists hold the first ones in text order and
+            the score counts only those. The key appears in the dict only
+            when true, so ordinary analyses are unchanged.
     """
 
     article_id: str
@@ -298,10 +313,11 @@ class Analysis:
     score: float
     alert: Alert | None
     knowledge_version: str = ""
+    truncated: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """Return the ``analysis.v1`` object."""
-        return {
+        out: dict[str, Any] = {
             "schema": "analysis.v1",
             "article_id": self.article_id,
             "published_at": self.published_at,
@@ -311,3 +327,6 @@ class Analysis:
             "alert": self.alert.to_dict() if self.alert else None,
             "knowledge_version": self.knowledge_version,
         }
+        if self.truncated:
+            out["truncated"] = True
+        return out

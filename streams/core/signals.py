@@ -37,9 +37,15 @@ from streams.core.modality import (
     sentence_cues,
 )
 from streams.core.model import Actor, Modality, Polarity, Signal
-from streams.core.text import Sentences
+from streams.core.text import Sentences, quote_window
 
-__all__ = ["Match", "SignalDetector", "drop_background", "find_matches", "resolve_overlaps"]
+__all__ = ["QUOTE_CHARS", "Match", "SignalDetector", "drop_background", "find_matches",
+           "resolve_overlaps"]
+
+QUOTE_CHARS = 400
+"""Longest evidence quote: a longer sentence is quoted as a window of at most
+this many characters around the trigger, cut at word boundaries, with its own
+offsets (``sentence_start``/``sentence_end``)."""
 
 _POLARITY: dict[str, Polarity] = {"escalation": "escalation", "de-escalation": "de-escalation"}
 _MODALITY: dict[str, Modality] = {
@@ -385,15 +391,40 @@ class SignalDetector:
             actors: Actor mentions found in it, in text order.
             as_of: The article date; reserved for date-dependent rules.
         """
+        return self.detect_bounded(text, sentences, actors, as_of, None)[0]
+
+    def detect_bounded(
+        self,
+        text: str,
+        sentences: Sentences,
+        actors: tuple[Actor, ...],
+        as_of: str | None,
+        limit: int | None,
+    ) -> tuple[tuple[Signal, ...], bool]:
+        """Return at most ``limit`` signals in text order, and whether any were left out.
+
+        The sentence-level checks run on candidates in text order and stop
+        once ``4 * limit`` have passed them, so a text where every word is a
+        trigger costs a bounded amount beyond the one automaton scan.
+
+        Args:
+            text: The article text (offsets index into it).
+            sentences: Its sentence spans.
+            actors: Actor mentions found in it, in text order.
+            as_of: The article date; reserved for date-dependent rules.
+            limit: Most signals returned, or None for no bound.
+        """
         del as_of  # the lexicon has no dated rows yet
         lexicon = self._lexicon
         if lexicon.automaton is None or not text:
-            return ()
+            return (), False
         lowered = lower_keep_length(text)
         padded = boundary_text(lowered)
         raw = _drop_idioms(lexicon, find_matches(lexicon, lowered, padded))
         if not raw:
-            return ()
+            return (), False
+        truncated = False
+        most = None if limit is None else 4 * limit
         # The extractor returns mentions in text order already; sort only
         # when a caller passes them otherwise.
         ordered_actors: Sequence[Actor] = actors
@@ -443,9 +474,14 @@ class SignalDetector:
                                   sentence_domains[s0], words):
                     continue
             accepted.append((m, s0, s1))
+            if most is not None and len(accepted) >= most and m.end < raw[-1].end:
+                truncated = True
+                break
         spans = {id(m): (s0, s1) for m, s0, s1 in accepted}
         kept = _evaluative(lexicon, lowered, drop_background(lowered, [
             (m, *spans[id(m)]) for m in resolve_overlaps([m for m, _, _ in accepted])]))
+        if limit is not None and len(kept) > limit:
+            kept, truncated = kept[:limit], True
         speakers: dict[int, tuple[Actor, int, int] | None] = {}
         cue_cache: dict[int, SentenceCues] = {}
         found = find_cues(lexicon, lowered, padded=padded) if kept else []
@@ -458,7 +494,7 @@ class SignalDetector:
             if s0 not in speakers:
                 speakers[s0] = self._speaker(lowered, cue_cache[s0], in_sentence)
             out.append(self._signal(text, lowered, m, cue_cache[s0], in_sentence, speakers[s0]))
-        return tuple(out)
+        return tuple(out), truncated
 
     def _speaker(
         self, lowered: str, cues: SentenceCues, actors: Sequence[Actor]
@@ -527,6 +563,7 @@ class SignalDetector:
             source = speaker_actor
         if target is not None and source is not None and target.id == source.id:
             target = None
+        q0, q1 = quote_window(text, s0, s1, (m.start, m.end), QUOTE_CHARS)
         return new_signal(
             type=kind,
             polarity=_POLARITY[polarity],
@@ -535,9 +572,9 @@ class SignalDetector:
             trigger=text[m.start:m.end],
             start=m.start,
             end=m.end,
-            sentence=text[s0:s1],
-            sentence_start=s0,
-            sentence_end=s1,
+            sentence=text[q0:q1],
+            sentence_start=q0,
+            sentence_end=q1,
             severity=round(base * factor, 2) + 0.0,
             base_severity=base,
             rule=rule_id,

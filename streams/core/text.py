@@ -12,7 +12,14 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
-__all__ = ["Sentences", "split_sentences", "strip_markup"]
+__all__ = ["MAX_SENTENCE_CHARS", "Sentences", "quote_window", "split_sentences", "strip_markup"]
+
+MAX_SENTENCE_CHARS = 1000
+"""Longest span treated as one sentence. A longer run (a run-on "sentence",
+text without stops, a list without full stops) is cut into pieces of at most
+this many characters at whitespace, so every sentence-level step (modality,
+roles, sense restrictions) costs a bounded amount per trigger. No sentence of
+the evaluation data or the benchmark corpus comes near it."""
 
 # Abbreviations after which a full stop does not end a sentence. Titles and
 # initials matter most in news copy ("Gen. Milley", "U.S. officials").
@@ -37,6 +44,9 @@ _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
 _TAG = re.compile(r"<[^<>]{0,2000}+>")
 _SCRIPT_OPEN = re.compile(r"<(script|style)\b", re.IGNORECASE)
 _NON_SPACE = re.compile(r"\S")
+_SPACE = re.compile(r"\s")
+# Greedy: one call finds the last whitespace character of a slice.
+_LAST_SPACE = re.compile(r".*\s", re.DOTALL)
 
 
 def strip_markup(text: str) -> str:
@@ -85,7 +95,9 @@ def split_sentences(text: str) -> tuple[tuple[int, int], ...]:
     """Split ``text`` into sentence spans ``(start, end)``.
 
     Spans exclude surrounding whitespace, cover every non-blank character
-    exactly once, and are in text order.
+    exactly once, and are in text order. No span is longer than
+    :data:`MAX_SENTENCE_CHARS`: a longer sentence is cut at whitespace (or,
+    in text without any, hard at the limit).
     """
     spans: list[tuple[int, int]] = []
     start = 0
@@ -115,7 +127,56 @@ def _append(text: str, spans: list[tuple[int, int]], start: int, end: int) -> No
     start = found.start()
     while text[end - 1].isspace():
         end -= 1
+    while end - start > MAX_SENTENCE_CHARS:
+        # The last whitespace in the second half of the allowed length: pieces
+        # stay long, and a word is never split where the text has spaces.
+        limit = start + MAX_SENTENCE_CHARS
+        cut = _LAST_SPACE.match(text, start + MAX_SENTENCE_CHARS // 2, limit + 1)
+        piece_end = cut.end() - 1 if cut is not None else limit
+        next_start = piece_end
+        while text[piece_end - 1].isspace():
+            piece_end -= 1
+        spans.append((start, piece_end))
+        found = _NON_SPACE.search(text, next_start, end)
+        if found is None:
+            return
+        start = found.start()
     spans.append((start, end))
+
+
+def quote_window(text: str, start: int, end: int, focus: tuple[int, int],
+                 limit: int) -> tuple[int, int]:
+    """Return the span quoted for a match at ``focus`` inside ``text[start:end]``.
+
+    The whole span when it has at most ``limit`` characters, else a window of
+    at most ``limit`` characters that contains the match, centred on it where
+    the span allows, cut at whitespace so words stay whole (hard cuts only in
+    text without whitespace near the edge). A match longer than ``limit`` is
+    quoted alone. The result never starts or ends with whitespace.
+    """
+    if end - start <= limit:
+        return start, end
+    f0, f1 = focus
+    room = limit - (f1 - f0)
+    if room <= 0:
+        return f0, f1
+    lo = max(start, f0 - room // 2)
+    hi = min(end, lo + limit)
+    lo = max(start, hi - limit)
+    if lo > start and not text[lo - 1].isspace():
+        # Forward to the first word that starts inside the window.
+        found = _SPACE.search(text, lo, f0)
+        if found is not None:
+            lo = found.end()
+    if hi < end and not text[hi].isspace():
+        cut = _LAST_SPACE.match(text, f1, hi)
+        if cut is not None:
+            hi = cut.end() - 1
+    while lo < f0 and text[lo].isspace():
+        lo += 1
+    while hi > f1 and text[hi - 1].isspace():
+        hi -= 1
+    return lo, hi
 
 
 @dataclass(frozen=True, slots=True)

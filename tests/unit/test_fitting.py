@@ -66,7 +66,8 @@ class TestLongArticles:
         assert len(data) <= 20_000
         fitted = codec.loads(data)
         codec.validate(fitted, "analysis.v1")
-        marker = fitted["truncated"]
+        assert fitted["truncated"] is True
+        marker = fitted["degraded"]
         assert marker["sentences_cut"] > 0
         assert marker["signals_dropped"] == full_signals - len(fitted["signals"])
         assert fitted["alert"]["id"] == alert_id
@@ -93,4 +94,4 @@ class TestLongArticles:
         """The seed's records fit: no marker, same bytes as plain encoding."""
         analysis = analyzer.analyze(codec.article_from_event(_seed())).to_dict()
         assert fitting.fit_analysis(analysis, codec.PUBLISH_LIMIT) == codec.dumps(analysis)
-        assert "truncated" not in analysis
+        assert "degraded" not in analysis
