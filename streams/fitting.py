@@ -2,7 +2,8 @@
 
 An article near the accepted maximum can give an analysis bigger than the
 largest record the broker takes. Dead-lettering it would lose the alert, so the
-records are degraded step by step until they fit, and marked ``truncated`` (with ``degraded`` counting what went):
+records are degraded step by step until they fit, and marked ``truncated`` (with
+``degraded`` counting what went):
 
 1. each quoted sentence (signal sentences, alert evidence) is cut to a window of
    at most :data:`QUOTE_WINDOW` characters around its trigger, at word

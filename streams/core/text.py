@@ -45,8 +45,20 @@ _TAG = re.compile(r"<[^<>]{0,2000}+>")
 _SCRIPT_OPEN = re.compile(r"<(script|style)\b", re.IGNORECASE)
 _NON_SPACE = re.compile(r"\S")
 _SPACE = re.compile(r"\s")
-# Greedy: one call finds the last whitespace character of a slice.
-_LAST_SPACE = re.compile(r".*\s", re.DOTALL)
+_ASCII_SPACES = " \n\t\r\x0b\x0c"
+
+
+def _last_space(text: str, lo: int, hi: int) -> int:
+    """Index of the last whitespace character in ``text[lo:hi]``, or -1.
+
+    ASCII whitespace is found with ``rfind``; other Unicode spaces by a scan
+    back from the end to there (only long sentences are cut, so this is rare).
+    """
+    ascii_at = max(text.rfind(c, lo, hi) for c in _ASCII_SPACES)
+    for i in range(hi - 1, max(ascii_at, lo - 1), -1):
+        if text[i].isspace():
+            return i
+    return ascii_at
 
 
 def strip_markup(text: str) -> str:
@@ -131,8 +143,8 @@ def _append(text: str, spans: list[tuple[int, int]], start: int, end: int) -> No
         # The last whitespace in the second half of the allowed length: pieces
         # stay long, and a word is never split where the text has spaces.
         limit = start + MAX_SENTENCE_CHARS
-        cut = _LAST_SPACE.match(text, start + MAX_SENTENCE_CHARS // 2, limit + 1)
-        piece_end = cut.end() - 1 if cut is not None else limit
+        cut = _last_space(text, start + MAX_SENTENCE_CHARS // 2, limit + 1)
+        piece_end = cut if cut != -1 else limit
         next_start = piece_end
         while text[piece_end - 1].isspace():
             piece_end -= 1
@@ -169,9 +181,9 @@ def quote_window(text: str, start: int, end: int, focus: tuple[int, int],
         if found is not None:
             lo = found.end()
     if hi < end and not text[hi].isspace():
-        cut = _LAST_SPACE.match(text, f1, hi)
-        if cut is not None:
-            hi = cut.end() - 1
+        cut = _last_space(text, f1, hi)
+        if cut != -1:
+            hi = cut
     while lo < f0 and text[lo].isspace():
         lo += 1
     while hi > f1 and text[hi - 1].isspace():
