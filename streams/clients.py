@@ -53,7 +53,7 @@ def producer(settings: Settings, **overrides: Any) -> KafkaProducer:
                             "max_request_size": max(settings.max_message_bytes * 2, 1_048_576)}
     conf.update(overrides)
     try:
-        return KafkaProducer(**_common(settings), **conf)
+        return KafkaProducer(**{**_common(settings), **conf})
     except KafkaError as exc:
         raise _unavailable(settings, exc) from exc
 
@@ -64,7 +64,7 @@ def consumer(settings: Settings, *topics: str, **overrides: Any) -> KafkaConsume
                             "consumer_timeout_ms": 1000}
     conf.update(overrides)
     try:
-        return KafkaConsumer(*topics, **_common(settings), **conf)
+        return KafkaConsumer(*topics, **{**_common(settings), **conf})
     except KafkaError as exc:
         raise _unavailable(settings, exc) from exc
 
