@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from streams.core.actors import ActorExtractor
+from streams.core.agency import AgencyJudge
 from streams.core.knowledge import KnowledgeBase
 from streams.core.model import Analysis, Article
 from streams.core.scoring import ScoringOptions, build_alert, score_signals
@@ -44,6 +45,7 @@ class Analyzer:
         self.options = options or AnalysisOptions()
         self._actors = ActorExtractor(knowledge)
         self._signals = SignalDetector(knowledge)
+        self._agency = AgencyJudge(knowledge.agency, {e.id: e.kind for e in knowledge.entities})
 
     def analyze(self, article: Article) -> Analysis:
         """Return what the core finds in ``article``.
@@ -55,6 +57,9 @@ class Analyzer:
         sentences = Sentences.of(text)
         actors = self._actors.extract(text, sentences, article.as_of)
         signals = self._signals.detect(text, sentences, actors, article.as_of)
+        model = self.knowledge.domain_model
+        domain = model.classify(text, article.title) if model is not None else None
+        signals = self._agency.judge(signals, actors, domain)
         score = score_signals(signals, self.options.scoring)
         alert = build_alert(article, signals, actors, score, self.options.scoring)
         return Analysis(
@@ -65,4 +70,6 @@ class Analyzer:
             score=score,
             alert=alert,
             knowledge_version=self.knowledge.version,
+            domain=domain.domain if domain else None,
+            domain_confidence=round(domain.confidence, 4) if domain else None,
         )

@@ -143,6 +143,10 @@ class Signal:
         speaker: Canonical id of who is reported saying it, or None.
         speaker_name: Display name of the speaker, or None.
         cue: The word(s) that set the modality, or None for asserted.
+        political: False when the signal lacks political agency (no
+            political actor or event, or a non-political article domain);
+            such signals stay in the analysis but never score or alert.
+        political_reason: Why ``political`` is False, else None.
     """
 
     type: str
@@ -165,6 +169,8 @@ class Signal:
     speaker: str | None = None
     speaker_name: str | None = None
     cue: str | None = None
+    political: bool = True
+    political_reason: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Return the ``analysis.v1`` signal object."""
@@ -189,6 +195,8 @@ class Signal:
             "speaker": self.speaker,
             "speaker_name": self.speaker_name,
             "cue": self.cue,
+            "political": self.political,
+            "political_reason": self.political_reason,
         }
 
 
@@ -289,6 +297,8 @@ class Analysis:
         alert: The alert, or None when the article is not alert-worthy.
         knowledge_version: Fingerprint of the knowledge base used, so a
             backtest can tell which rules produced the result.
+        domain: Article domain from the domain classifier, or None.
+        domain_confidence: The classifier's probability of ``domain``.
     """
 
     article_id: str
@@ -298,6 +308,8 @@ class Analysis:
     score: float
     alert: Alert | None
     knowledge_version: str = ""
+    domain: str | None = None
+    domain_confidence: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Return the ``analysis.v1`` object."""
@@ -310,4 +322,6 @@ class Analysis:
             "score": self.score,
             "alert": self.alert.to_dict() if self.alert else None,
             "knowledge_version": self.knowledge_version,
+            "domain": self.domain,
+            "domain_confidence": self.domain_confidence,
         }

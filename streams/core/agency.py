@@ -1,0 +1,203 @@
+"""Political agency: does a signal report political escalation, or something else?
+
+A signal counts toward the article score and the alert only when a political
+actor takes part as its source or target (a state or government, a ministry,
+a military, an armed group, a party or movement, protesters, an international
+organisation, an office holder), or when the event itself is political or
+military (air strikes, shelling, troop deployments, ceasefires, sanctions by
+states). Individual crime, sport, business competition, disasters and
+accidents are not political escalation. Police and courts are "weak" actors:
+they count only next to another political actor or a political event, so an
+arrest for theft stays quiet while police firing on protesters does not.
+
+In an article whose domain (from :mod:`streams.core.domain`) is not political
+the bar is higher: a signal counts only with both a political actor and a
+political event.
+
+Which actors and events are political is data (``agency.jsonl``, rows turned
+into :class:`AgencyRules` by :meth:`AgencyRules.from_rows`); this module only
+applies it. Signals that do not count keep ``political=False`` and a
+``political_reason`` and stay in the analysis.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from streams.core.domain import DomainResult
+from streams.core.model import Actor, Signal
+
+__all__ = ["AgencyError", "AgencyJudge", "AgencyRules"]
+
+
+class AgencyError(ValueError):
+    """An agency row is malformed; the message names the row."""
+
+
+def _values(row: Mapping[str, Any], key: str) -> frozenset[str]:
+    raw = row.get(key) or []
+    if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
+        raise AgencyError(f"agency row {row.get('kind')!r}: {key!r} must be a list of strings")
+    return frozenset(raw)
+
+
+@dataclass(frozen=True, slots=True)
+class AgencyRules:
+    """What makes an actor or an event political.
+
+    Attributes:
+        actor_types: Actor types political by themselves ("country").
+        entity_kinds: Knowledge-base entity kinds that are political.
+        sectors: Generic-agent sector codes that are political.
+        weak_sectors: Sector codes that count only with another political
+            actor or a political event (police, courts).
+        titles: Canonical titles that make a person an office holder.
+        event_rules: Lexicon rule ids that are political events.
+        event_modes: Signal modes that are political events.
+        event_words: Sentence words that make the event political.
+        domains: Article domains that damp alerts.
+        min_confidence: Domain confidence from which the damping applies.
+    """
+
+    actor_types: frozenset[str] = frozenset()
+    entity_kinds: frozenset[str] = frozenset()
+    sectors: frozenset[str] = frozenset()
+    weak_sectors: frozenset[str] = frozenset()
+    titles: frozenset[str] = frozenset()
+    event_rules: frozenset[str] = frozenset()
+    event_modes: frozenset[str] = frozenset()
+    event_words: frozenset[str] = frozenset()
+    domains: frozenset[str] = frozenset()
+    min_confidence: float = 0.5
+
+    @property
+    def empty(self) -> bool:
+        """True when no rows were given: then every signal counts."""
+        return not (self.actor_types or self.entity_kinds or self.sectors or self.titles
+                    or self.event_rules or self.event_modes or self.event_words)
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[Mapping[str, Any]]) -> AgencyRules:
+        """Build the rules from ``agency.jsonl`` rows.
+
+        Raises:
+            AgencyError: when a row has an unknown kind or a malformed field.
+        """
+        fields: dict[str, Any] = {}
+        for row in rows:
+            kind = row.get("kind")
+            if kind == "actor_types":
+                fields["actor_types"] = _values(row, "values")
+            elif kind == "entity_kinds":
+                fields["entity_kinds"] = _values(row, "values")
+            elif kind == "sectors":
+                fields["sectors"] = _values(row, "values")
+                fields["weak_sectors"] = _values(row, "weak")
+            elif kind == "titles":
+                fields["titles"] = _values(row, "values")
+            elif kind == "events":
+                fields["event_rules"] = _values(row, "rules")
+                fields["event_modes"] = _values(row, "modes")
+                fields["event_words"] = _values(row, "words")
+            elif kind == "domains":
+                fields["domains"] = _values(row, "values")
+                confidence = row.get("min_confidence", 0.5)
+                if not isinstance(confidence, int | float) or not 0 <= confidence <= 1:
+                    raise AgencyError("agency row 'domains': min_confidence must be in [0, 1]")
+                fields["min_confidence"] = float(confidence)
+            else:
+                raise AgencyError(f"agency row of unknown kind {kind!r}")
+        return cls(**fields)
+
+
+# Strength of an actor's political agency.
+_NONE, _WEAK, _STRONG = 0, 1, 2
+
+
+class AgencyJudge:
+    """Compiled agency rules, applied to the signals of one article at a time."""
+
+    def __init__(self, rules: AgencyRules, entity_kinds: Mapping[str, str | None]) -> None:
+        """Compile ``rules``; ``entity_kinds`` maps knowledge-base ids to their kind."""
+        self.rules = rules
+        self._kinds = {k: v for k, v in entity_kinds.items() if v is not None}
+        words = sorted(rules.event_words, key=len, reverse=True)
+        self._words = (re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in words)
+                                  + r")(?![\w-])") if words else None)
+
+    def _strength(self, actor: Actor | None) -> int:
+        if actor is None:
+            return _NONE
+        rules = self.rules
+        if actor.id.startswith("agent:"):
+            sector = actor.id[6:]
+            if sector in rules.sectors:
+                return _STRONG
+            return _WEAK if sector in rules.weak_sectors else _NONE
+        if actor.type in rules.actor_types:
+            return _STRONG
+        kind = self._kinds.get(actor.id)
+        if kind is not None and kind in rules.entity_kinds:
+            return _STRONG
+        if actor.type == "person" and actor.role:
+            if actor.role in rules.titles:
+                return _STRONG
+            for body in (actor.role_org, actor.affiliation, actor.country):
+                if body is not None and self._body_political(body):
+                    return _STRONG
+        elif actor.affiliation is not None and self._body_political(actor.affiliation):
+            return _STRONG
+        return _NONE
+
+    def _body_political(self, ident: str) -> bool:
+        if ident.startswith("agent:"):
+            return ident[6:] in self.rules.sectors
+        kind = self._kinds.get(ident)
+        # Countries carry ISO codes: a three-letter upper-case id is a state.
+        return (kind is not None and kind in self.rules.entity_kinds) or (
+            kind is None and len(ident) == 3 and ident.isupper())
+
+    def _event(self, signal: Signal) -> bool:
+        rules = self.rules
+        if signal.rule in rules.event_rules or (signal.mode and signal.mode in rules.event_modes):
+            return True
+        return self._words is not None and self._words.search(signal.sentence.lower()) is not None
+
+    def judge(
+        self, signals: Sequence[Signal], actors: Sequence[Actor],
+        domain: DomainResult | None = None,
+    ) -> tuple[Signal, ...]:
+        """Return ``signals`` with ``political`` and ``political_reason`` set."""
+        rules = self.rules
+        if rules.empty or not signals:
+            return tuple(signals)
+        by_id: dict[str, Actor] = {}
+        for a in actors:
+            known = by_id.get(a.id)
+            if known is None or (a.role and not known.role):
+                by_id[a.id] = a
+        damp = (domain is not None and domain.domain in rules.domains
+                and domain.confidence >= rules.min_confidence)
+        out: list[Signal] = []
+        for s in signals:
+            strengths = [self._strength(by_id.get(i)) if i else _NONE
+                         for i in (s.source, s.target)]
+            best = max(strengths)
+            event = self._event(s)
+            weak_pair = strengths.count(_WEAK) == 2 or (best == _WEAK and event)
+            if damp and domain is not None:
+                ok = best == _STRONG and event
+                reason = None if ok else f"domain {domain.domain}"
+            elif best == _STRONG or weak_pair or event:
+                ok, reason = True, None
+            else:
+                ok = False
+                reason = "police or court actor only" if best == _WEAK else "no political actor"
+            if not ok:
+                out.append(replace(s, political=False, political_reason=reason))
+            else:
+                out.append(s)
+        return tuple(out)
