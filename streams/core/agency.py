@@ -54,6 +54,8 @@ class AgencyRules:
         sectors: Generic-agent sector codes that are political.
         weak_sectors: Sector codes that count only with another political
             actor or a political event (police, courts).
+        place_words: Words that, just before a country mention, make it a
+            place rather than a state acting ("a shooting in France").
         titles: Canonical titles that make a person an office holder.
         event_rules: Lexicon rule ids that are political events.
         event_modes: Signal modes that are political events.
@@ -66,6 +68,7 @@ class AgencyRules:
     entity_kinds: frozenset[str] = frozenset()
     sectors: frozenset[str] = frozenset()
     weak_sectors: frozenset[str] = frozenset()
+    place_words: frozenset[str] = frozenset()
     titles: frozenset[str] = frozenset()
     event_rules: frozenset[str] = frozenset()
     event_modes: frozenset[str] = frozenset()
@@ -91,6 +94,7 @@ class AgencyRules:
             kind = row.get("kind")
             if kind == "actor_types":
                 fields["actor_types"] = _values(row, "values")
+                fields["place_words"] = _values(row, "place_words")
             elif kind == "entity_kinds":
                 fields["entity_kinds"] = _values(row, "values")
             elif kind == "sectors":
@@ -128,7 +132,7 @@ class AgencyJudge:
         self._words = (re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in words)
                                   + r")(?![\w-])") if words else None)
 
-    def _strength(self, actor: Actor | None) -> int:
+    def _strength(self, actor: Actor | None, text: str) -> int:
         if actor is None:
             return _NONE
         rules = self.rules
@@ -138,6 +142,8 @@ class AgencyJudge:
                 return _STRONG
             return _WEAK if sector in rules.weak_sectors else _NONE
         if actor.type in rules.actor_types:
+            if actor.type == "country" and self._place(actor, text):
+                return _WEAK
             return _STRONG
         kind = self._kinds.get(actor.id)
         if kind is not None and kind in rules.entity_kinds:
@@ -151,6 +157,17 @@ class AgencyJudge:
         elif actor.affiliation is not None and self._body_political(actor.affiliation):
             return _STRONG
         return _NONE
+
+    def _place(self, actor: Actor, text: str) -> bool:
+        """True when the country mention reads as a place: "in France", "Lyon, France"."""
+        before = text[max(0, actor.start - 40):actor.start].rstrip()
+        if before.endswith(","):
+            head = before[:-1].rstrip().rsplit(None, 1)
+            return bool(head) and head[-1][:1].isupper()
+        words = before.rsplit(None, 2)
+        if words and words[-1].lower() == "the" and len(words) > 1:
+            words = words[:-1]
+        return bool(words) and words[-1].lower() in self.rules.place_words
 
     def _body_political(self, ident: str) -> bool:
         if ident.startswith("agent:"):
@@ -167,23 +184,28 @@ class AgencyJudge:
         return self._words is not None and self._words.search(signal.sentence.lower()) is not None
 
     def judge(
-        self, signals: Sequence[Signal], actors: Sequence[Actor],
+        self, text: str, signals: Sequence[Signal], actors: Sequence[Actor],
         domain: DomainResult | None = None,
     ) -> tuple[Signal, ...]:
-        """Return ``signals`` with ``political`` and ``political_reason`` set."""
+        """Return ``signals`` with ``political`` and ``political_reason`` set.
+
+        Args:
+            text: The article text the offsets index into.
+            signals: The detected signals.
+            actors: The actor mentions of the article.
+            domain: The article domain, or None when no classifier runs.
+        """
         rules = self.rules
         if rules.empty or not signals:
             return tuple(signals)
-        by_id: dict[str, Actor] = {}
+        by_id: dict[str, list[Actor]] = {}
         for a in actors:
-            known = by_id.get(a.id)
-            if known is None or (a.role and not known.role):
-                by_id[a.id] = a
+            by_id.setdefault(a.id, []).append(a)
         damp = (domain is not None and domain.domain in rules.domains
                 and domain.confidence >= rules.min_confidence)
         out: list[Signal] = []
         for s in signals:
-            strengths = [self._strength(by_id.get(i)) if i else _NONE
+            strengths = [self._strength(_mention(by_id.get(i), s), text) if i else _NONE
                          for i in (s.source, s.target)]
             best = max(strengths)
             event = self._event(s)
@@ -201,3 +223,19 @@ class AgencyJudge:
             else:
                 out.append(s)
         return tuple(out)
+
+
+def _mention(mentions: list[Actor] | None, signal: Signal) -> Actor | None:
+    """The mention of an actor nearest the signal's trigger, its own sentence first."""
+    if not mentions:
+        return None
+    inside = [a for a in mentions if signal.sentence_start <= a.start < signal.sentence_end]
+    pool = inside or mentions
+    best = min(pool, key=lambda a: abs(a.start - signal.start))
+    if best.role is None:
+        # Keep the role known from another mention of the same actor.
+        for a in mentions:
+            if a.role is not None:
+                return replace(best, role=a.role, role_org=a.role_org,
+                               affiliation=best.affiliation or a.affiliation)
+    return best

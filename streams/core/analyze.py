@@ -59,7 +59,7 @@ class Analyzer:
         signals = self._signals.detect(text, sentences, actors, article.as_of)
         model = self.knowledge.domain_model
         domain = model.classify(text, article.title) if model is not None else None
-        signals = self._agency.judge(signals, actors, domain)
+        signals = self._agency.judge(text, signals, actors, domain)
         score = score_signals(signals, self.options.scoring)
         alert = build_alert(article, signals, actors, score, self.options.scoring)
         return Analysis(
