@@ -54,6 +54,8 @@ class AgencyRules:
         sectors: Generic-agent sector codes that are political.
         weak_sectors: Sector codes that count only with another political
             actor or a political event (police, courts).
+        org_words: Words in the name of an organisation the knowledge base
+            does not know that make it political ("Front", "Ministry").
         place_words: Words that, just before a country mention, make it a
             place rather than a state acting ("a shooting in France").
         titles: Canonical titles that make a person an office holder.
@@ -69,6 +71,7 @@ class AgencyRules:
     sectors: frozenset[str] = frozenset()
     weak_sectors: frozenset[str] = frozenset()
     place_words: frozenset[str] = frozenset()
+    org_words: frozenset[str] = frozenset()
     titles: frozenset[str] = frozenset()
     event_rules: frozenset[str] = frozenset()
     event_modes: frozenset[str] = frozenset()
@@ -97,6 +100,7 @@ class AgencyRules:
                 fields["place_words"] = _values(row, "place_words")
             elif kind == "entity_kinds":
                 fields["entity_kinds"] = _values(row, "values")
+                fields["org_words"] = _values(row, "name_words")
             elif kind == "sectors":
                 fields["sectors"] = _values(row, "values")
                 fields["weak_sectors"] = _values(row, "weak")
@@ -128,6 +132,9 @@ class AgencyJudge:
         """Compile ``rules``; ``entity_kinds`` maps knowledge-base ids to their kind."""
         self.rules = rules
         self._kinds = {k: v for k, v in entity_kinds.items() if v is not None}
+        names = sorted(rules.org_words, key=len, reverse=True)
+        self._org_words = (re.compile(r"\b(?:" + "|".join(re.escape(w) for w in names) + r")\b")
+                           if names else None)
         words = sorted(rules.event_words, key=len, reverse=True)
         self._words = (re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in words)
                                   + r")(?![\w-])") if words else None)
@@ -137,7 +144,8 @@ class AgencyJudge:
             return _NONE
         rules = self.rules
         if actor.id.startswith("agent:"):
-            sector = actor.id[6:]
+            # "agent:MIL" or, resolved to a country, "agent:MIL:ISR".
+            sector = actor.id.split(":", 2)[1]
             if sector in rules.sectors:
                 return _STRONG
             return _WEAK if sector in rules.weak_sectors else _NONE
@@ -147,6 +155,9 @@ class AgencyJudge:
             return _STRONG
         kind = self._kinds.get(actor.id)
         if kind is not None and kind in rules.entity_kinds:
+            return _STRONG
+        if (kind is None and actor.type == "organisation" and self._org_words is not None
+                and self._org_words.search(actor.name) is not None):
             return _STRONG
         if actor.type == "person" and actor.role:
             if actor.role in rules.titles:
@@ -159,7 +170,13 @@ class AgencyJudge:
         return _NONE
 
     def _place(self, actor: Actor, text: str) -> bool:
-        """True when the country mention reads as a place: "in France", "Lyon, France"."""
+        """True when the country mention reads as a place: "in France", "Lyon, France".
+
+        A demonym before a noun ("in Israeli attacks") is the state acting.
+        """
+        after = text[actor.end:actor.end + 2].lstrip()
+        if after[:1].islower():
+            return False
         before = text[max(0, actor.start - 40):actor.start].rstrip()
         if before.endswith(","):
             head = before[:-1].rstrip().rsplit(None, 1)
@@ -171,7 +188,7 @@ class AgencyJudge:
 
     def _body_political(self, ident: str) -> bool:
         if ident.startswith("agent:"):
-            return ident[6:] in self.rules.sectors
+            return ident.split(":", 2)[1] in self.rules.sectors
         kind = self._kinds.get(ident)
         # Countries carry ISO codes: a three-letter upper-case id is a state.
         return (kind is not None and kind in self.rules.entity_kinds) or (
@@ -217,7 +234,8 @@ class AgencyJudge:
                 ok, reason = True, None
             else:
                 ok = False
-                reason = "police or court actor only" if best == _WEAK else "no political actor"
+                reason = ("no political actor (only a place, police or court)" if best == _WEAK
+                          else "no political actor")
             if not ok:
                 out.append(replace(s, political=False, political_reason=reason))
             else:
