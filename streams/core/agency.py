@@ -160,12 +160,19 @@ class AgencyJudge:
                 and self._org_words.search(actor.name) is not None):
             return _STRONG
         if actor.type == "person" and actor.role:
+            # The body of the role decides ("FIFA president" is no office
+            # holder); without one, the title does ("the defence minister").
+            if actor.role_org is not None:
+                return _STRONG if self._body_political(actor.role_org) else _NONE
             if actor.role in rules.titles:
                 return _STRONG
-            for body in (actor.role_org, actor.affiliation, actor.country):
+            for body in (actor.affiliation, actor.country):
                 if body is not None and self._body_political(body):
                     return _STRONG
-        elif actor.affiliation is not None and self._body_political(actor.affiliation):
+        elif actor.affiliation is not None and self._body_political(
+                actor.affiliation, states=False):
+            # Membership of a party or an armed group; a nationality alone
+            # ("a British company") is not political agency.
             return _STRONG
         return _NONE
 
@@ -186,13 +193,15 @@ class AgencyJudge:
             words = words[:-1]
         return bool(words) and words[-1].lower() in self.rules.place_words
 
-    def _body_political(self, ident: str) -> bool:
+    def _body_political(self, ident: str, states: bool = True) -> bool:
         if ident.startswith("agent:"):
             return ident.split(":", 2)[1] in self.rules.sectors
         kind = self._kinds.get(ident)
-        # Countries carry ISO codes: a three-letter upper-case id is a state.
-        return (kind is not None and kind in self.rules.entity_kinds) or (
-            kind is None and len(ident) == 3 and ident.isupper())
+        if kind in ("state", "territory") or (kind is None and len(ident) == 3
+                                              and ident.isupper()):
+            # Countries carry ISO alpha-3 ids.
+            return states
+        return kind is not None and kind in self.rules.entity_kinds
 
     def _event(self, signal: Signal) -> bool:
         rules = self.rules
