@@ -115,12 +115,15 @@ def new_signal(
     speaker: str | None,
     speaker_name: str | None,
     cue: str | None,
+    political: bool = True,
+    political_reason: str | None = None,
 ) -> Signal:
     """Return ``Signal(...)`` with these fields, built without the dataclass ``__init__``."""
     if not _FAST:
         return Signal(type, polarity, mode, modality, trigger, start, end, sentence,
                       sentence_start, sentence_end, severity, base_severity, rule, source,
-                      source_name, target, target_name, speaker, speaker_name, cue)
+                      source_name, target, target_name, speaker, speaker_name, cue,
+                      political, political_reason)
     signal: Signal = _new(Signal)
     _s_type(signal, type)
     _s_polarity(signal, polarity)
@@ -143,6 +146,6 @@ def new_signal(
     _s_speaker_name(signal, speaker_name)
     _s_cue(signal, cue)
     # Political agency is judged after detection (streams.core.agency).
-    _s_political(signal, True)
-    _s_political_reason(signal, None)
+    _s_political(signal, political)
+    _s_political_reason(signal, political_reason)
     return signal

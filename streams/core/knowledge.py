@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from streams.core.agency import AgencyError, AgencyRules
@@ -194,7 +194,7 @@ class KnowledgeBase:
     lexicon: Lexicon
     version: str
     agents: tuple[Entity, ...] = ()
-    agency: AgencyRules = AgencyRules()
+    agency: AgencyRules = field(default_factory=AgencyRules)
     domain_model: DomainModel | None = None
 
     @classmethod
