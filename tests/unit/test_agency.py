@@ -59,14 +59,16 @@ class TestActors:
         text = "Ruritania attacked the border post."
         a = _actor(text, "Ruritania", "RUR", "country")
         out = _judge(text, _signal(text, "attacked", source="RUR"), [a])
-        assert out.political and out.political_reason is None
+        assert out.political
+        assert out.political_reason is None
 
     def test_country_named_as_a_place_is_weak(self) -> None:
         text = "A man stabbed two people in Ruritania."
         a = _actor(text, "Ruritania", "RUR", "country")
         out = _judge(text, _signal(text, "stabbed", target="RUR"), [a])
         assert not out.political
-        assert out.political_reason is not None and "place" in out.political_reason
+        assert out.political_reason is not None
+        assert "place" in out.political_reason
 
     def test_demonym_before_a_noun_is_the_state(self) -> None:
         text = "Ten die in Ruritanian attacks."
@@ -173,11 +175,13 @@ class TestAnalyzer:
         a = analyzer.analyze(Article(id="t1", text=(
             "A masked man robbed a petrol station overnight and stabbed the cashier, "
             "police said. The cashier was taken to hospital.")))
-        assert a.domain is not None and a.domain_confidence is not None
+        assert a.domain is not None
+        assert a.domain_confidence is not None
         assert a.alert is None
         assert all(not s.political for s in a.signals if s.polarity == "escalation")
         d = a.to_dict()
-        assert "domain" in d and all("political" in s for s in d["signals"])
+        assert "domain" in d
+        assert all("political" in s for s in d["signals"])
 
     def test_state_violence_still_alerts(self, analyzer: Analyzer) -> None:
         a = analyzer.analyze(Article(id="t2", text=(
