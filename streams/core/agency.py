@@ -237,7 +237,8 @@ class AgencyJudge:
             event = self._event(s)
             weak_pair = strengths.count(_WEAK) == 2 or (best == _WEAK and event)
             if damp and domain is not None:
-                ok = best == _STRONG and event
+                # Clear agency: the political actor is the one acting.
+                ok = strengths[0] == _STRONG and event
                 reason = None if ok else f"domain {domain.domain}"
             elif best == _STRONG or weak_pair or event:
                 ok, reason = True, None
