@@ -203,11 +203,18 @@ class AgencyJudge:
             return states
         return kind is not None and kind in self.rules.entity_kinds
 
-    def _event(self, signal: Signal) -> bool:
+    def _event(self, signal: Signal, sentences: dict[int, bool]) -> bool:
         rules = self.rules
         if signal.rule in rules.event_rules or (signal.mode and signal.mode in rules.event_modes):
             return True
-        return self._words is not None and self._words.search(signal.sentence.lower()) is not None
+        if self._words is None:
+            return False
+        # The word search runs once per sentence, however many signals it holds.
+        found = sentences.get(signal.sentence_start)
+        if found is None:
+            found = sentences[signal.sentence_start] = (
+                self._words.search(signal.sentence.lower()) is not None)
+        return found
 
     def judge(
         self, text: str, signals: Sequence[Signal], actors: Sequence[Actor],
@@ -230,22 +237,31 @@ class AgencyJudge:
         damp = (domain is not None and domain.domain in rules.domains
                 and domain.confidence >= rules.min_confidence)
         out: list[Signal] = []
+        sentences: dict[int, bool] = {}
+        strength_of: dict[tuple[str, int], int] = {}
         for s in signals:
-            strengths = [self._strength(_mention(by_id.get(i), s), text) if i else _NONE
-                         for i in (s.source, s.target)]
+            strengths = [_NONE, _NONE]
+            for slot, ident in enumerate((s.source, s.target)):
+                if ident is None:
+                    continue
+                key = (ident, s.sentence_start)  # one judgement per actor and sentence
+                value = strength_of.get(key)
+                if value is None:
+                    value = strength_of[key] = self._strength(_mention(by_id.get(ident), s), text)
+                strengths[slot] = value
             best = max(strengths)
-            event = self._event(s)
-            weak_pair = strengths.count(_WEAK) == 2 or (best == _WEAK and event)
+            reason: str | None = None
             if damp and domain is not None:
                 # Clear agency: the political actor is the one acting.
-                ok = strengths[0] == _STRONG and event
+                ok = strengths[0] == _STRONG and self._event(s, sentences)
                 reason = None if ok else f"domain {domain.domain}"
-            elif best == _STRONG or weak_pair or event:
-                ok, reason = True, None
+            elif best == _STRONG or strengths == [_WEAK, _WEAK]:
+                ok = True
             else:
-                ok = False
-                reason = ("no political actor (only a place, police or court)" if best == _WEAK
-                          else "no political actor")
+                ok = self._event(s, sentences)
+                if not ok:
+                    reason = ("no political actor (only a place, police or court)"
+                              if best == _WEAK else "no political actor")
             if not ok:
                 out.append(replace(s, political=False, political_reason=reason))
             else:
