@@ -64,6 +64,10 @@ class AgencyRules:
         event_words: Sentence words that make the event political.
         domains: Article domains that damp alerts.
         min_confidence: Domain confidence from which the damping applies.
+        max_political_score: The damping applies only while the classifier
+            gives ``politics_conflict`` less than this probability: the
+            classifier errs on conflict news filed under another heading,
+            and a missed conflict costs more than a quiet sport item.
     """
 
     actor_types: frozenset[str] = frozenset()
@@ -78,6 +82,7 @@ class AgencyRules:
     event_words: frozenset[str] = frozenset()
     domains: frozenset[str] = frozenset()
     min_confidence: float = 0.5
+    max_political_score: float = 1.0
 
     @property
     def empty(self) -> bool:
@@ -116,6 +121,11 @@ class AgencyRules:
                 if not isinstance(confidence, int | float) or not 0 <= confidence <= 1:
                     raise AgencyError("agency row 'domains': min_confidence must be in [0, 1]")
                 fields["min_confidence"] = float(confidence)
+                ceiling = row.get("max_political_score", 1.0)
+                if not isinstance(ceiling, int | float) or not 0 <= ceiling <= 1:
+                    raise AgencyError(
+                        "agency row 'domains': max_political_score must be in [0, 1]")
+                fields["max_political_score"] = float(ceiling)
             else:
                 raise AgencyError(f"agency row of unknown kind {kind!r}")
         return cls(**fields)
@@ -235,7 +245,8 @@ class AgencyJudge:
         for a in actors:
             by_id.setdefault(a.id, []).append(a)
         damp = (domain is not None and domain.domain in rules.domains
-                and domain.confidence >= rules.min_confidence)
+                and domain.confidence >= rules.min_confidence
+                and domain.scores.get("politics_conflict", 0.0) < rules.max_political_score)
         out: list[Signal] = []
         sentences: dict[int, bool] = {}
         strength_of: dict[tuple[str, int], int] = {}

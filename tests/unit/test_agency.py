@@ -189,3 +189,21 @@ class TestAnalyzer:
             "twelve civilians, Ukrainian officials said.")))
         assert a.alert is not None
         assert any(s.political for s in a.signals)
+
+
+def test_domain_damping_stops_while_conflict_is_probable() -> None:
+    rules = AgencyRules.from_rows([
+        {"kind": "actor_types", "values": ["country"]},
+        {"kind": "domains", "values": ["sport"], "max_political_score": 0.1},
+    ])
+    judge = AgencyJudge(rules, {})
+    text = "Ruritania attacked the title holders."
+    a = _actor(text, "Ruritania", "RUR", "country")
+    sure = DomainResult("sport", 0.95, MappingProxyType({"sport": 0.95,
+                                                         "politics_conflict": 0.05}))
+    unsure = DomainResult("sport", 0.7, MappingProxyType({"sport": 0.7,
+                                                          "politics_conflict": 0.3}))
+    (damped,) = judge.judge(text, [_signal(text, "attacked", source="RUR")], [a], sure)
+    (kept,) = judge.judge(text, [_signal(text, "attacked", source="RUR")], [a], unsure)
+    assert not damped.political
+    assert kept.political
