@@ -27,6 +27,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from streams.core._construct import new_signal
 from streams.core.domain import DomainResult
 from streams.core.model import Actor, Signal
 
@@ -274,7 +275,7 @@ class AgencyJudge:
                     reason = ("no political actor (only a place, police or court)"
                               if best == _WEAK else "no political actor")
             if not ok:
-                out.append(replace(s, political=False, political_reason=reason))
+                out.append(_unpolitical(s, reason))
             else:
                 out.append(s)
         return tuple(out)
@@ -294,3 +295,11 @@ def _mention(mentions: list[Actor] | None, signal: Signal) -> Actor | None:
                 return replace(best, role=a.role, role_org=a.role_org,
                                affiliation=best.affiliation or a.affiliation)
     return best
+
+
+def _unpolitical(s: Signal, reason: str | None) -> Signal:
+    """``s`` with ``political`` False (``dataclasses.replace``, without its cost)."""
+    return new_signal(s.type, s.polarity, s.mode, s.modality, s.trigger, s.start, s.end,
+                      s.sentence, s.sentence_start, s.sentence_end, s.severity,
+                      s.base_severity, s.rule, s.source, s.source_name, s.target,
+                      s.target_name, s.speaker, s.speaker_name, s.cue, False, reason)
