@@ -307,6 +307,9 @@ class PredSignal:
         start: Trigger start offset.
         end: Trigger end offset.
         modality: Predicted modality, or None for systems without modality.
+        political: False when the system keeps the signal but says it lacks
+            political agency (it then counts neither toward alerts nor as an
+            escalation signal among the hard negatives).
     """
 
     type: str
@@ -314,6 +317,7 @@ class PredSignal:
     start: int
     end: int
     modality: str | None = None
+    political: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -613,7 +617,8 @@ def evaluate_news(
     for label, pred in zip(labels, predictions, strict=True):
         alerted = bool(pred.alert)
         if label.hard_negative:
-            escalation = any(s.polarity == "escalation" for s in pred.signals or ())
+            escalation = any(s.polarity == "escalation" and s.political
+                             for s in pred.signals or ())
             for key in (label.kind or "", "all"):
                 if key in kinds:
                     kinds[key]["n"] += 1
@@ -975,7 +980,8 @@ def _escwatch_system() -> System | str:
     def predict(text: str, published_at: str | None) -> Prediction:
         analysis = analyzer.analyze(Article(id="eval", text=text, published_at=published_at))
         signals = tuple(
-            PredSignal(s.type, s.polarity, s.start, s.end, s.modality) for s in analysis.signals
+            PredSignal(s.type, s.polarity, s.start, s.end, s.modality, s.political)
+            for s in analysis.signals
         )
         spans = tuple(
             PredSpan(a.start, a.end, ACTOR_TYPE_TO_GOLD.get(a.type, frozenset()))

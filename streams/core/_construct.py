@@ -25,6 +25,7 @@ _SIGNAL_FIELDS = (
     "type", "polarity", "mode", "modality", "trigger", "start", "end", "sentence",
     "sentence_start", "sentence_end", "severity", "base_severity", "rule", "source",
     "source_name", "target", "target_name", "speaker", "speaker_name", "cue",
+    "political", "political_reason",
 )  # fmt: skip
 # The builders below spell the fields out; a change to the model must fail
 # at import, not build objects with fields in the wrong slots.
@@ -55,6 +56,7 @@ _FAST = _slots_settable()
     _s_type, _s_polarity, _s_mode, _s_modality, _s_trigger, _s_start, _s_end, _s_sentence,
     _s_sentence_start, _s_sentence_end, _s_severity, _s_base_severity, _s_rule, _s_source,
     _s_source_name, _s_target, _s_target_name, _s_speaker, _s_speaker_name, _s_cue,
+    _s_political, _s_political_reason,
 ) = (getattr(Signal, name).__set__ for name in _SIGNAL_FIELDS)  # fmt: skip
 
 
@@ -113,12 +115,15 @@ def new_signal(
     speaker: str | None,
     speaker_name: str | None,
     cue: str | None,
+    political: bool = True,
+    political_reason: str | None = None,
 ) -> Signal:
     """Return ``Signal(...)`` with these fields, built without the dataclass ``__init__``."""
     if not _FAST:
         return Signal(type, polarity, mode, modality, trigger, start, end, sentence,
                       sentence_start, sentence_end, severity, base_severity, rule, source,
-                      source_name, target, target_name, speaker, speaker_name, cue)
+                      source_name, target, target_name, speaker, speaker_name, cue,
+                      political, political_reason)
     signal: Signal = _new(Signal)
     _s_type(signal, type)
     _s_polarity(signal, polarity)
@@ -140,4 +145,7 @@ def new_signal(
     _s_speaker(signal, speaker)
     _s_speaker_name(signal, speaker_name)
     _s_cue(signal, cue)
+    # Political agency is judged after detection (streams.core.agency).
+    _s_political(signal, political)
+    _s_political_reason(signal, political_reason)
     return signal

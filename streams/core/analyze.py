@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from streams.core.actors import ActorExtractor
+from streams.core.agency import AgencyJudge
 from streams.core.knowledge import KnowledgeBase
 from streams.core.model import Analysis, Article
 from streams.core.scoring import ScoringOptions, build_alert, score_signals
@@ -51,6 +52,7 @@ class Analyzer:
         self.options = options or AnalysisOptions()
         self._actors = ActorExtractor(knowledge)
         self._signals = SignalDetector(knowledge)
+        self._agency = AgencyJudge(knowledge.agency, {e.id: e.kind for e in knowledge.entities})
 
     def analyze(self, article: Article) -> Analysis:
         """Return what the core finds in ``article``.
@@ -64,6 +66,9 @@ class Analyzer:
         actors = self._actors.extract(text, sentences, article.as_of)
         signals, truncated = self._signals.detect_bounded(
             text, sentences, actors, article.as_of, options.max_signals)
+        model = self.knowledge.domain_model
+        domain = model.classify(text, article.title) if model is not None else None
+        signals = self._agency.judge(text, signals, actors, domain)
         score = score_signals(signals, options.scoring)
         listed = actors
         if len(actors) > options.max_actors:
@@ -80,4 +85,6 @@ class Analyzer:
             alert=alert,
             knowledge_version=self.knowledge.version,
             truncated=truncated,
+            domain=domain.domain if domain else None,
+            domain_confidence=round(domain.confidence, 4) if domain else None,
         )

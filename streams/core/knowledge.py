@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from streams.core.agency import AgencyError, AgencyRules
+from streams.core.domain import DomainModel
 from streams.core.lexicon import Lexicon
 
 __all__ = ["Entity", "KnowledgeBase", "KnowledgeError", "Role", "Title"]
@@ -181,6 +183,10 @@ class KnowledgeBase:
             entities whose ``kind`` is a sector code and whose ``aliases``
             are the surface nouns; kept apart from ``entities`` because they
             name classes of actors, not one actor.
+        agency: What makes a signal political (``agency.jsonl``); empty
+            rules let every signal count.
+        domain_model: The article-domain classifier, or None (then no
+            article domain is reported and none damps alerts).
     """
 
     entities: tuple[Entity, ...]
@@ -188,6 +194,8 @@ class KnowledgeBase:
     lexicon: Lexicon
     version: str
     agents: tuple[Entity, ...] = ()
+    agency: AgencyRules = field(default_factory=AgencyRules)
+    domain_model: DomainModel | None = None
 
     @classmethod
     def from_rows(
@@ -200,6 +208,8 @@ class KnowledgeBase:
         signals: Iterable[Mapping[str, Any]],
         modality: Iterable[Mapping[str, Any]],
         agents: Iterable[Mapping[str, Any]] = (),
+        agency: Iterable[Mapping[str, Any]] = (),
+        domain_model: DomainModel | None = None,
     ) -> KnowledgeBase:
         """Build a knowledge base from plain rows.
 
@@ -234,12 +244,23 @@ class KnowledgeBase:
         lexicon = Lexicon.from_rows(signal_rows, modality_rows)
         digest.update(repr(signal_rows).encode())
         digest.update(repr(modality_rows).encode())
+        agency_rows = list(agency)
+        try:
+            agency_rules = AgencyRules.from_rows(agency_rows)
+        except AgencyError as exc:
+            raise KnowledgeError(str(exc)) from exc
+        if agency_rows:
+            digest.update(repr(agency_rows).encode())
+        if domain_model is not None:
+            digest.update(repr((domain_model.version, domain_model.classes)).encode())
         return cls(
             entities=tuple(entities),
             titles=title_values,
             lexicon=lexicon,
             version=digest.hexdigest()[:12],
             agents=agent_values,
+            agency=agency_rules,
+            domain_model=domain_model,
         )
 
     def get(self, ident: str) -> Entity | None:

@@ -145,6 +145,10 @@ class Signal:
         speaker: Canonical id of who is reported saying it, or None.
         speaker_name: Display name of the speaker, or None.
         cue: The word(s) that set the modality, or None for asserted.
+        political: False when the signal lacks political agency (no
+            political actor or event, or a non-political article domain);
+            such signals stay in the analysis but never score or alert.
+        political_reason: Why ``political`` is False, else None.
     """
 
     type: str
@@ -167,6 +171,8 @@ class Signal:
     speaker: str | None = None
     speaker_name: str | None = None
     cue: str | None = None
+    political: bool = True
+    political_reason: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Return the ``analysis.v1`` signal object."""
@@ -191,6 +197,8 @@ class Signal:
             "speaker": self.speaker,
             "speaker_name": self.speaker_name,
             "cue": self.cue,
+            "political": self.political,
+            "political_reason": self.political_reason,
         }
 
 
@@ -304,6 +312,8 @@ class Analysis:
             ``max_actors``): the lists hold the first ones in text order and
             the score counts only those. The key appears in the dict only
             when true, so ordinary analyses are unchanged.
+        domain: Article domain from the domain classifier, or None.
+        domain_confidence: The classifier's probability of ``domain``.
     """
 
     article_id: str
@@ -314,6 +324,8 @@ class Analysis:
     alert: Alert | None
     knowledge_version: str = ""
     truncated: bool = False
+    domain: str | None = None
+    domain_confidence: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Return the ``analysis.v1`` object."""
@@ -326,6 +338,8 @@ class Analysis:
             "score": self.score,
             "alert": self.alert.to_dict() if self.alert else None,
             "knowledge_version": self.knowledge_version,
+            "domain": self.domain,
+            "domain_confidence": self.domain_confidence,
         }
         if self.truncated:
             out["truncated"] = True

@@ -45,9 +45,14 @@ class ScoringOptions:
 
 
 def score_signals(signals: Sequence[Signal], options: ScoringOptions) -> float:
-    """Return the article score in [0, 100] from its signals."""
-    conflict = sorted((-s.severity for s in signals if s.severity < 0), reverse=True)
-    cooperation = sorted((s.severity for s in signals if s.severity > 0), reverse=True)
+    """Return the article score in [0, 100] from its signals.
+
+    Signals without political agency (``political`` False) do not count.
+    """
+    conflict = sorted((-s.severity for s in signals if s.severity < 0 and s.political),
+                      reverse=True)
+    cooperation = sorted((s.severity for s in signals if s.severity > 0 and s.political),
+                         reverse=True)
     # The strongest statement counts fully, each further one less: repeats of
     # the same story in one article should not multiply the score, and a long
     # list of cooperative measures should not cancel one troop deployment.
@@ -102,7 +107,8 @@ def build_alert(
     alert id is derived from the article id and that evidence only.
     """
     level = level_for(score, options)
-    escalations = [s for s in signals if s.polarity == "escalation" and s.severity < 0]
+    escalations = [s for s in signals
+                   if s.polarity == "escalation" and s.severity < 0 and s.political]
     if level is None or not escalations:
         return None
     strongest = sorted(escalations, key=lambda s: (s.severity, s.start))[: options.max_evidence]

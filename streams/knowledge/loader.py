@@ -35,6 +35,7 @@ KNOWLEDGE_FILES: tuple[str, ...] = (
     "signals",
     "modality",
     "agents",
+    "agency",
 )
 DOMAIN_MODEL_FILE = "domain_model.jsonl"
 
@@ -84,8 +85,10 @@ def load_knowledge(directory: Path | None = None) -> KnowledgeBase:
     missing = [str(p) for p in files.values() if not p.is_file()]
     if missing:
         raise ConfigError(f"knowledge files missing: {', '.join(missing)}")
+    model = load_domain_model(directory)
     try:
-        return KnowledgeBase.from_rows(**{name: list(_rows(path)) for name, path in files.items()})
+        return KnowledgeBase.from_rows(**{name: list(_rows(path)) for name, path in files.items()},
+                                       domain_model=model)
     except KnowledgeError as exc:
         raise ConfigError(f"knowledge base in {directory or DEFAULT_DIR}: {exc}") from exc
 

@@ -1,0 +1,305 @@
+"""Political agency: does a signal report political escalation, or something else?
+
+A signal counts toward the article score and the alert only when a political
+actor takes part as its source or target (a state or government, a ministry,
+a military, an armed group, a party or movement, protesters, an international
+organisation, an office holder), or when the event itself is political or
+military (air strikes, shelling, troop deployments, ceasefires, sanctions by
+states). Individual crime, sport, business competition, disasters and
+accidents are not political escalation. Police and courts are "weak" actors:
+they count only next to another political actor or a political event, so an
+arrest for theft stays quiet while police firing on protesters does not.
+
+In an article whose domain (from :mod:`streams.core.domain`) is not political
+the bar is higher: a signal counts only with both a political actor and a
+political event.
+
+Which actors and events are political is data (``agency.jsonl``, rows turned
+into :class:`AgencyRules` by :meth:`AgencyRules.from_rows`); this module only
+applies it. Signals that do not count keep ``political=False`` and a
+``political_reason`` and stay in the analysis.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from streams.core._construct import new_signal
+from streams.core.domain import DomainResult
+from streams.core.model import Actor, Signal
+
+__all__ = ["AgencyError", "AgencyJudge", "AgencyRules"]
+
+
+class AgencyError(ValueError):
+    """An agency row is malformed; the message names the row."""
+
+
+def _values(row: Mapping[str, Any], key: str) -> frozenset[str]:
+    raw = row.get(key) or []
+    if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
+        raise AgencyError(f"agency row {row.get('kind')!r}: {key!r} must be a list of strings")
+    return frozenset(raw)
+
+
+@dataclass(frozen=True, slots=True)
+class AgencyRules:
+    """What makes an actor or an event political.
+
+    Attributes:
+        actor_types: Actor types political by themselves ("country").
+        entity_kinds: Knowledge-base entity kinds that are political.
+        sectors: Generic-agent sector codes that are political.
+        weak_sectors: Sector codes that count only with another political
+            actor or a political event (police, courts).
+        org_words: Words in the name of an organisation the knowledge base
+            does not know that make it political ("Front", "Ministry").
+        place_words: Words that, just before a country mention, make it a
+            place rather than a state acting ("a shooting in France").
+        titles: Canonical titles that make a person an office holder.
+        event_rules: Lexicon rule ids that are political events.
+        event_modes: Signal modes that are political events.
+        event_words: Sentence words that make the event political.
+        domains: Article domains that damp alerts.
+        min_confidence: Domain confidence from which the damping applies.
+        max_political_score: The damping applies only while the classifier
+            gives ``politics_conflict`` less than this probability: the
+            classifier errs on conflict news filed under another heading,
+            and a missed conflict costs more than a quiet sport item.
+    """
+
+    actor_types: frozenset[str] = frozenset()
+    entity_kinds: frozenset[str] = frozenset()
+    sectors: frozenset[str] = frozenset()
+    weak_sectors: frozenset[str] = frozenset()
+    place_words: frozenset[str] = frozenset()
+    org_words: frozenset[str] = frozenset()
+    titles: frozenset[str] = frozenset()
+    event_rules: frozenset[str] = frozenset()
+    event_modes: frozenset[str] = frozenset()
+    event_words: frozenset[str] = frozenset()
+    domains: frozenset[str] = frozenset()
+    min_confidence: float = 0.5
+    max_political_score: float = 1.0
+
+    @property
+    def empty(self) -> bool:
+        """True when no rows were given: then every signal counts."""
+        return not (self.actor_types or self.entity_kinds or self.sectors or self.titles
+                    or self.event_rules or self.event_modes or self.event_words)
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[Mapping[str, Any]]) -> AgencyRules:
+        """Build the rules from ``agency.jsonl`` rows.
+
+        Raises:
+            AgencyError: when a row has an unknown kind or a malformed field.
+        """
+        fields: dict[str, Any] = {}
+        for row in rows:
+            kind = row.get("kind")
+            if kind == "actor_types":
+                fields["actor_types"] = _values(row, "values")
+                fields["place_words"] = _values(row, "place_words")
+            elif kind == "entity_kinds":
+                fields["entity_kinds"] = _values(row, "values")
+                fields["org_words"] = _values(row, "name_words")
+            elif kind == "sectors":
+                fields["sectors"] = _values(row, "values")
+                fields["weak_sectors"] = _values(row, "weak")
+            elif kind == "titles":
+                fields["titles"] = _values(row, "values")
+            elif kind == "events":
+                fields["event_rules"] = _values(row, "rules")
+                fields["event_modes"] = _values(row, "modes")
+                fields["event_words"] = _values(row, "words")
+            elif kind == "domains":
+                fields["domains"] = _values(row, "values")
+                confidence = row.get("min_confidence", 0.5)
+                if not isinstance(confidence, int | float) or not 0 <= confidence <= 1:
+                    raise AgencyError("agency row 'domains': min_confidence must be in [0, 1]")
+                fields["min_confidence"] = float(confidence)
+                ceiling = row.get("max_political_score", 1.0)
+                if not isinstance(ceiling, int | float) or not 0 <= ceiling <= 1:
+                    raise AgencyError(
+                        "agency row 'domains': max_political_score must be in [0, 1]")
+                fields["max_political_score"] = float(ceiling)
+            else:
+                raise AgencyError(f"agency row of unknown kind {kind!r}")
+        return cls(**fields)
+
+
+# Strength of an actor's political agency.
+_NONE, _WEAK, _STRONG = 0, 1, 2
+
+
+class AgencyJudge:
+    """Compiled agency rules, applied to the signals of one article at a time."""
+
+    def __init__(self, rules: AgencyRules, entity_kinds: Mapping[str, str | None]) -> None:
+        """Compile ``rules``; ``entity_kinds`` maps knowledge-base ids to their kind."""
+        self.rules = rules
+        self._kinds = {k: v for k, v in entity_kinds.items() if v is not None}
+        names = sorted(rules.org_words, key=len, reverse=True)
+        self._org_words = (re.compile(r"\b(?:" + "|".join(re.escape(w) for w in names) + r")\b")
+                           if names else None)
+        words = sorted(rules.event_words, key=len, reverse=True)
+        self._words = (re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in words)
+                                  + r")(?![\w-])") if words else None)
+
+    def _strength(self, actor: Actor | None, text: str) -> int:
+        if actor is None:
+            return _NONE
+        rules = self.rules
+        if actor.id.startswith("agent:"):
+            # "agent:MIL" or, resolved to a country, "agent:MIL:ISR".
+            sector = actor.id.split(":", 2)[1]
+            if sector in rules.sectors:
+                return _STRONG
+            return _WEAK if sector in rules.weak_sectors else _NONE
+        if actor.type in rules.actor_types:
+            if actor.type == "country" and self._place(actor, text):
+                return _WEAK
+            return _STRONG
+        kind = self._kinds.get(actor.id)
+        if kind is not None and kind in rules.entity_kinds:
+            return _STRONG
+        if (kind is None and actor.type == "organisation" and self._org_words is not None
+                and self._org_words.search(actor.name) is not None):
+            return _STRONG
+        if actor.type == "person" and actor.role:
+            # The body of the role decides ("FIFA president" is no office
+            # holder); without one, the title does ("the defence minister").
+            if actor.role_org is not None:
+                return _STRONG if self._body_political(actor.role_org) else _NONE
+            if actor.role in rules.titles:
+                return _STRONG
+            for body in (actor.affiliation, actor.country):
+                if body is not None and self._body_political(body):
+                    return _STRONG
+        elif actor.affiliation is not None and self._body_political(
+                actor.affiliation, states=False):
+            # Membership of a party or an armed group; a nationality alone
+            # ("a British company") is not political agency.
+            return _STRONG
+        return _NONE
+
+    def _place(self, actor: Actor, text: str) -> bool:
+        """True when the country mention reads as a place: "in France", "Lyon, France".
+
+        A demonym before a noun ("in Israeli attacks") is the state acting.
+        """
+        after = text[actor.end:actor.end + 2].lstrip()
+        if after[:1].islower():
+            return False
+        before = text[max(0, actor.start - 40):actor.start].rstrip()
+        if before.endswith(","):
+            head = before[:-1].rstrip().rsplit(None, 1)
+            return bool(head) and head[-1][:1].isupper()
+        words = before.rsplit(None, 2)
+        if words and words[-1].lower() == "the" and len(words) > 1:
+            words = words[:-1]
+        return bool(words) and words[-1].lower() in self.rules.place_words
+
+    def _body_political(self, ident: str, states: bool = True) -> bool:
+        if ident.startswith("agent:"):
+            return ident.split(":", 2)[1] in self.rules.sectors
+        kind = self._kinds.get(ident)
+        if kind in ("state", "territory") or (kind is None and len(ident) == 3
+                                              and ident.isupper()):
+            # Countries carry ISO alpha-3 ids.
+            return states
+        return kind is not None and kind in self.rules.entity_kinds
+
+    def _event(self, signal: Signal, sentences: dict[int, bool]) -> bool:
+        rules = self.rules
+        if signal.rule in rules.event_rules or (signal.mode and signal.mode in rules.event_modes):
+            return True
+        if self._words is None:
+            return False
+        # The word search runs once per sentence, however many signals it holds.
+        found = sentences.get(signal.sentence_start)
+        if found is None:
+            found = sentences[signal.sentence_start] = (
+                self._words.search(signal.sentence.lower()) is not None)
+        return found
+
+    def judge(
+        self, text: str, signals: Sequence[Signal], actors: Sequence[Actor],
+        domain: DomainResult | None = None,
+    ) -> tuple[Signal, ...]:
+        """Return ``signals`` with ``political`` and ``political_reason`` set.
+
+        Args:
+            text: The article text the offsets index into.
+            signals: The detected signals.
+            actors: The actor mentions of the article.
+            domain: The article domain, or None when no classifier runs.
+        """
+        rules = self.rules
+        if rules.empty or not signals:
+            return tuple(signals)
+        by_id: dict[str, list[Actor]] = {}
+        for a in actors:
+            by_id.setdefault(a.id, []).append(a)
+        damp = (domain is not None and domain.domain in rules.domains
+                and domain.confidence >= rules.min_confidence
+                and domain.scores.get("politics_conflict", 0.0) < rules.max_political_score)
+        out: list[Signal] = []
+        sentences: dict[int, bool] = {}
+        strength_of: dict[tuple[str, int], int] = {}
+        for s in signals:
+            strengths = [_NONE, _NONE]
+            for slot, ident in enumerate((s.source, s.target)):
+                if ident is None:
+                    continue
+                key = (ident, s.sentence_start)  # one judgement per actor and sentence
+                value = strength_of.get(key)
+                if value is None:
+                    value = strength_of[key] = self._strength(_mention(by_id.get(ident), s), text)
+                strengths[slot] = value
+            best = max(strengths)
+            reason: str | None = None
+            if damp and domain is not None:
+                # Clear agency: the political actor is the one acting.
+                ok = strengths[0] == _STRONG and self._event(s, sentences)
+                reason = None if ok else f"domain {domain.domain}"
+            elif best == _STRONG or strengths == [_WEAK, _WEAK]:
+                ok = True
+            else:
+                ok = self._event(s, sentences)
+                if not ok:
+                    reason = ("no political actor (only a place, police or court)"
+                              if best == _WEAK else "no political actor")
+            if not ok:
+                out.append(_unpolitical(s, reason))
+            else:
+                out.append(s)
+        return tuple(out)
+
+
+def _mention(mentions: list[Actor] | None, signal: Signal) -> Actor | None:
+    """The mention of an actor nearest the signal's trigger, its own sentence first."""
+    if not mentions:
+        return None
+    inside = [a for a in mentions if signal.sentence_start <= a.start < signal.sentence_end]
+    pool = inside or mentions
+    best = min(pool, key=lambda a: abs(a.start - signal.start))
+    if best.role is None:
+        # Keep the role known from another mention of the same actor.
+        for a in mentions:
+            if a.role is not None:
+                return replace(best, role=a.role, role_org=a.role_org,
+                               affiliation=best.affiliation or a.affiliation)
+    return best
+
+
+def _unpolitical(s: Signal, reason: str | None) -> Signal:
+    """``s`` with ``political`` False (``dataclasses.replace``, without its cost)."""
+    return new_signal(s.type, s.polarity, s.mode, s.modality, s.trigger, s.start, s.end,
+                      s.sentence, s.sentence_start, s.sentence_end, s.severity,
+                      s.base_severity, s.rule, s.source, s.source_name, s.target,
+                      s.target_name, s.speaker, s.speaker_name, s.cue, False, reason)

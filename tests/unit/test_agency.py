@@ -1,0 +1,209 @@
+"""Political agency: which signals count toward the score and the alert."""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+
+import pytest
+
+from streams.core.agency import AgencyError, AgencyJudge, AgencyRules
+from streams.core.analyze import Analyzer
+from streams.core.domain import DomainResult
+from streams.core.model import Actor, Article, Signal
+from streams.core.scoring import ScoringOptions, score_signals
+from streams.knowledge.loader import load_knowledge
+
+RULES = AgencyRules.from_rows([
+    {"kind": "actor_types", "values": ["country", "government"], "place_words": ["in"]},
+    {"kind": "entity_kinds", "values": ["armed_group"], "name_words": ["Front"]},
+    {"kind": "sectors", "values": ["MIL", "GOV"], "weak": ["COP"]},
+    {"kind": "titles", "values": ["minister"]},
+    {"kind": "events", "rules": ["mobilize.deploy"], "modes": ["troops"], "words": ["airstrike"]},
+    {"kind": "domains", "values": ["sport"], "min_confidence": 0.6},
+])
+JUDGE = AgencyJudge(RULES, {"GRP": "armed_group", "FIFA": "sports_body"})
+
+
+def _signal(text: str, trigger: str, source: str | None = None, target: str | None = None,
+            rule: str = "assault.violence", mode: str | None = "military") -> Signal:
+    start = text.index(trigger)
+    return Signal(type="ASSAULT", polarity="escalation", mode=mode, modality="asserted",
+                  trigger=trigger, start=start, end=start + len(trigger), sentence=text,
+                  sentence_start=0, sentence_end=len(text), severity=-9.0,
+                  base_severity=-9.0, rule=rule, source=source, target=target)
+
+
+def _actor(text: str, mention: str, ident: str, kind: str, **extra: str) -> Actor:
+    start = text.index(mention)
+    return Actor(id=ident, name=mention, type=kind, text=mention, start=start,
+                 end=start + len(mention), **extra)  # type: ignore[arg-type]
+
+
+def _domain(name: str, confidence: float) -> DomainResult:
+    return DomainResult(name, confidence, MappingProxyType({name: confidence}))
+
+
+def _judge(text: str, signal: Signal, actors: list[Actor],
+           domain: DomainResult | None = None) -> Signal:
+    (out,) = JUDGE.judge(text, [signal], actors, domain)
+    return out
+
+
+class TestActors:
+    def test_no_actor_no_event_is_not_political(self) -> None:
+        text = "A man stabbed his neighbour."
+        out = _judge(text, _signal(text, "stabbed"), [])
+        assert (out.political, out.political_reason) == (False, "no political actor")
+
+    def test_state_as_source_is_political(self) -> None:
+        text = "Ruritania attacked the border post."
+        a = _actor(text, "Ruritania", "RUR", "country")
+        out = _judge(text, _signal(text, "attacked", source="RUR"), [a])
+        assert out.political
+        assert out.political_reason is None
+
+    def test_country_named_as_a_place_is_weak(self) -> None:
+        text = "A man stabbed two people in Ruritania."
+        a = _actor(text, "Ruritania", "RUR", "country")
+        out = _judge(text, _signal(text, "stabbed", target="RUR"), [a])
+        assert not out.political
+        assert out.political_reason is not None
+        assert "place" in out.political_reason
+
+    def test_demonym_before_a_noun_is_the_state(self) -> None:
+        text = "Ten die in Ruritanian attacks."
+        a = _actor(text, "Ruritanian", "RUR", "country")
+        assert _judge(text, _signal(text, "attacks", source="RUR"), [a]).political
+
+    def test_police_alone_is_weak_but_counts_with_a_political_event(self) -> None:
+        text = "Police arrested a thief."
+        a = _actor(text, "Police", "agent:COP", "organisation")
+        assert not _judge(text, _signal(text, "arrested", source="agent:COP"), [a]).political
+        text = "Police fired on the crowd after an airstrike."
+        a = _actor(text, "Police", "agent:COP", "organisation")
+        assert _judge(text, _signal(text, "fired", source="agent:COP"), [a]).political
+
+    def test_resolved_agent_ids_keep_their_sector(self) -> None:
+        text = "Soldiers shot two men."
+        a = _actor(text, "Soldiers", "agent:MIL:RUR", "organisation")
+        assert _judge(text, _signal(text, "shot", source="agent:MIL:RUR"), [a]).political
+
+    def test_unknown_organisation_with_a_political_name_word(self) -> None:
+        text = "The Liberation Front attacked a convoy."
+        a = _actor(text, "Liberation Front", "org:liberation-front", "organisation")
+        assert _judge(text, _signal(text, "attacked", source="org:liberation-front"),
+                      [a]).political
+
+    def test_office_holder_depends_on_the_body_of_the_role(self) -> None:
+        text = "The minister attacked the plan."
+        a = _actor(text, "minister", "person:x", "person", role="minister")
+        assert _judge(text, _signal(text, "attacked", source="person:x"), [a]).political
+        b = _actor(text, "minister", "person:y", "person", role="minister", role_org="FIFA")
+        assert not _judge(text, _signal(text, "attacked", source="person:y"), [b]).political
+
+    def test_nationality_alone_is_not_agency(self) -> None:
+        text = "A Ruritanian firm attacked its rival."
+        a = _actor(text, "firm", "org:firm", "organisation", affiliation="RUR")
+        assert not _judge(text, _signal(text, "attacked", source="org:firm"), [a]).political
+        b = _actor(text, "firm", "org:g", "organisation", affiliation="GRP")
+        assert _judge(text, _signal(text, "attacked", source="org:g"), [b]).political
+
+
+class TestEvents:
+    def test_political_rule_mode_or_word_counts_without_actors(self) -> None:
+        text = "Reinforcements were sent north."
+        assert _judge(text, _signal(text, "sent", rule="mobilize.deploy"), []).political
+        assert _judge(text, _signal(text, "sent", mode="troops"), []).political
+        text = "An airstrike hit the depot."
+        assert _judge(text, _signal(text, "hit"), []).political
+
+    def test_event_words_match_whole_words_only(self) -> None:
+        text = "The airstrikers club hit the ball."
+        assert not _judge(text, _signal(text, "hit"), []).political
+
+
+class TestDomain:
+    def test_non_political_domain_needs_actor_and_event(self) -> None:
+        text = "Ruritania attacked the title holders."
+        a = _actor(text, "Ruritania", "RUR", "country")
+        out = _judge(text, _signal(text, "attacked", source="RUR"), [a], _domain("sport", 0.9))
+        assert (out.political, out.political_reason) == (False, "domain sport")
+        text = "Ruritania launched an airstrike near the stadium."
+        a = _actor(text, "Ruritania", "RUR", "country")
+        assert _judge(text, _signal(text, "launched", source="RUR"), [a],
+                      _domain("sport", 0.9)).political
+
+    def test_low_confidence_domain_does_not_damp(self) -> None:
+        text = "Ruritania attacked the title holders."
+        a = _actor(text, "Ruritania", "RUR", "country")
+        assert _judge(text, _signal(text, "attacked", source="RUR"), [a],
+                      _domain("sport", 0.5)).political
+
+
+class TestRows:
+    def test_unknown_kind_is_rejected(self) -> None:
+        with pytest.raises(AgencyError):
+            AgencyRules.from_rows([{"kind": "nonsense"}])
+
+    def test_bad_values_are_rejected(self) -> None:
+        with pytest.raises(AgencyError):
+            AgencyRules.from_rows([{"kind": "titles", "values": "minister"}])
+
+    def test_empty_rules_let_every_signal_count(self) -> None:
+        judge = AgencyJudge(AgencyRules(), {})
+        text = "A man stabbed his neighbour."
+        (out,) = judge.judge(text, [_signal(text, "stabbed")], [])
+        assert out.political
+
+
+class TestScoring:
+    def test_non_political_signals_do_not_score(self) -> None:
+        text = "A man stabbed his neighbour."
+        s = _signal(text, "stabbed")
+        options = ScoringOptions()
+        assert score_signals([s], options) > 0
+        out = _judge(text, s, [])
+        assert score_signals([out], options) == 0.0
+
+
+class TestAnalyzer:
+    @pytest.fixture(scope="class")
+    def analyzer(self) -> Analyzer:
+        return Analyzer(load_knowledge())
+
+    def test_analysis_carries_domain_and_political_flags(self, analyzer: Analyzer) -> None:
+        a = analyzer.analyze(Article(id="t1", text=(
+            "A masked man robbed a petrol station overnight and stabbed the cashier, "
+            "police said. The cashier was taken to hospital.")))
+        assert a.domain is not None
+        assert a.domain_confidence is not None
+        assert a.alert is None
+        assert all(not s.political for s in a.signals if s.polarity == "escalation")
+        d = a.to_dict()
+        assert "domain" in d
+        assert all("political" in s for s in d["signals"])
+
+    def test_state_violence_still_alerts(self, analyzer: Analyzer) -> None:
+        a = analyzer.analyze(Article(id="t2", text=(
+            "Russian forces launched missile strikes on Kharkiv overnight, killing "
+            "twelve civilians, Ukrainian officials said.")))
+        assert a.alert is not None
+        assert any(s.political for s in a.signals)
+
+
+def test_domain_damping_stops_while_conflict_is_probable() -> None:
+    rules = AgencyRules.from_rows([
+        {"kind": "actor_types", "values": ["country"]},
+        {"kind": "domains", "values": ["sport"], "max_political_score": 0.1},
+    ])
+    judge = AgencyJudge(rules, {})
+    text = "Ruritania attacked the title holders."
+    a = _actor(text, "Ruritania", "RUR", "country")
+    sure = DomainResult("sport", 0.95, MappingProxyType({"sport": 0.95,
+                                                         "politics_conflict": 0.05}))
+    unsure = DomainResult("sport", 0.7, MappingProxyType({"sport": 0.7,
+                                                          "politics_conflict": 0.3}))
+    (damped,) = judge.judge(text, [_signal(text, "attacked", source="RUR")], [a], sure)
+    (kept,) = judge.judge(text, [_signal(text, "attacked", source="RUR")], [a], unsure)
+    assert not damped.political
+    assert kept.political
