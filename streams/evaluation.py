@@ -75,6 +75,7 @@ from typing import Any, TextIO
 import orjson
 
 from streams.baselines import SPACY_LABELS, KeywordMatcher, SpacyActors, load_spacy_actors
+from streams.core.domain import DOMAINS
 from streams.errors import ConfigError
 
 __all__ = [
@@ -117,16 +118,7 @@ __all__ = [
 ]
 
 FORMATS: tuple[str, ...] = ("plover", "petrarch", "re3d", "escwatch", "devnews")
-NEWS_DOMAINS: tuple[str, ...] = (
-    "politics_conflict",
-    "crime",
-    "disaster",
-    "business",
-    "science_technology",
-    "sport",
-    "entertainment",
-    "other",
-)
+NEWS_DOMAINS: tuple[str, ...] = DOMAINS
 NEWS_LEVELS: tuple[str, ...] = ("none", "low", "medium", "high", "critical")
 HARD_NEGATIVE_KINDS: tuple[str, ...] = (
     "figurative",
