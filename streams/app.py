@@ -135,8 +135,20 @@ def fit_for_publish(routed: Routed, value: bytes | None, key: bytes | None, orig
                   article_id=routed.article_id, error="processing_error")
 
 
+def carried_headers(headers: Any) -> list[tuple[str, bytes]] | None:
+    """The input message's Kafka headers (e.g. ``trace-id``), to put on every output.
+
+    Faust hands them over as a list of pairs or a mapping; None when there are none.
+    """
+    if not headers:
+        return None
+    pairs = headers.items() if isinstance(headers, Mapping) else headers
+    return [(str(k), v if isinstance(v, bytes) else str(v).encode()) for k, v in pairs]
+
+
 async def publish(outputs: Mapping[str, Any], records: tuple[Outgoing, ...],
-                  on_delivered: Callable[[], object]) -> None:
+                  on_delivered: Callable[[], object],
+                  headers: list[tuple[str, bytes]] | None = None) -> None:
     """Send ``records`` and call ``on_delivered`` once the broker has them all.
 
     Faust's ``topic.send`` only appends to the producer's buffer, and its
@@ -154,9 +166,10 @@ async def publish(outputs: Mapping[str, Any], records: tuple[Outgoing, ...],
         records: What to send, in order.
         on_delivered: Called once, from the event loop, when every record of
             the event is acknowledged (at once when there is nothing to wait for).
+        headers: Kafka headers carried from the input to every output.
     """
     try:
-        pending = [await outputs[r.destination].send(key=r.key, value=r.value)
+        pending = [await outputs[r.destination].send(key=r.key, value=r.value, headers=headers)
                    for r in records]
     except asyncio.CancelledError:
         raise
@@ -334,7 +347,8 @@ def create_app(settings: Settings, analyzer: Analyzer | None = None, *,
             routed = _guarded_route(message.value, message.key, origin, core, settings, journal)
             routed = fit_for_publish(routed, message.value, message.key, origin)
             await publish(outputs, routed.records,
-                          partial(_delivered, event, routed, metrics, started, journal))
+                          partial(_delivered, event, routed, metrics, started, journal),
+                          carried_headers(message.headers))
 
     async def check_readiness() -> None:
         await health.check(app, readiness, metrics, timeout=HEALTH_PROBE_TIMEOUT)

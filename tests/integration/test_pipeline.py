@@ -73,10 +73,11 @@ class TestDeadLetters:
         producer = KafkaProducer(bootstrap_servers=kafka_bootstrap, acks="all")
         raw_topic = worker_env["ESCWATCH_TOPIC_RAW"]
         producer.send(raw_topic, key=b"broken", value=b'{"id": "broken", "text": ')
-        producer.send(raw_topic, key=b"no-text", value=b'{"id": "no-text"}')
+        trace = [("trace-id", b"t-123")]
+        producer.send(raw_topic, key=b"no-text", value=b'{"id": "no-text"}', headers=trace)
         good = {"id": "after-bad", "text": "Russia deployed troops to the border with Ukraine.",
                 "published_at": "2024-01-02T03:04:05Z"}
-        producer.send(raw_topic, key=b"after-bad", value=codec.dumps(good))
+        producer.send(raw_topic, key=b"after-bad", value=codec.dumps(good), headers=trace)
         producer.flush()
         producer.close()
         dead = collect(kafka_bootstrap, worker_env["ESCWATCH_TOPIC_DEADLETTER"], 2)
@@ -90,3 +91,11 @@ class TestDeadLetters:
         assert "text" in records[1]["error"]
         analyses = collect(kafka_bootstrap, worker_env["ESCWATCH_TOPIC_ANALYZED"], 1)
         assert [a.key for a in analyses] == [b"after-bad"]
+        # Input headers reach every output; the dead letter names the JSON id.
+        assert ("trace-id", b"t-123") in list(analyses[0].headers)
+        assert ("trace-id", b"t-123") in list(dead[1].headers)
+        assert not dead[0].headers
+        assert records[1]["article_id"] == "no-text"
+        alerts = collect(kafka_bootstrap, worker_env["ESCWATCH_TOPIC_ALERTS"], 1)
+        assert alerts
+        assert ("trace-id", b"t-123") in list(alerts[0].headers)

@@ -184,7 +184,8 @@ class _Topic:
         self.loop = loop
         self.futures: list[asyncio.Future[None]] = []
 
-    async def send(self, *, key: bytes | None, value: bytes) -> asyncio.Future[None]:
+    async def send(self, *, key: bytes | None, value: bytes,
+                   headers: Any = None) -> asyncio.Future[None]:
         fut: asyncio.Future[None] = self.loop.create_future()
         self.futures.append(fut)
         return fut
@@ -213,7 +214,8 @@ class TestPublishAcksAfterDelivery:
     async def test_nothing_to_wait_for_acks_at_once(self) -> None:
         """Sends that return no delivery future (in-memory tests) ack the event at once."""
         class Instant:
-            async def send(self, *, key: bytes | None, value: bytes) -> None:
+            async def send(self, *, key: bytes | None, value: bytes,
+                           headers: Any = None) -> None:
                 return None
         acked: list[int] = []
         await worker_app.publish({"analyzed": Instant()}, (Outgoing("analyzed", b"a", b"{}"),),
@@ -244,7 +246,8 @@ class TestPublishAcksAfterDelivery:
         monkeypatch.setattr(worker_app, "_exit_now", codes.append)
 
         class Refusing:
-            async def send(self, *, key: bytes | None, value: bytes) -> None:
+            async def send(self, *, key: bytes | None, value: bytes,
+                           headers: Any = None) -> None:
                 raise RuntimeError("producer refused")
         acked: list[int] = []
         await worker_app.publish({"analyzed": Refusing()}, (Outgoing("analyzed", b"a", b"{}"),),
