@@ -116,6 +116,10 @@ TARGETS: tuple[Target, ...] = (
     Target("latency_p99_ms", "ingest-to-alert p99 at the offered rate", "<=", 250.0, "ms"),
     Target("worker_peak_rss_mb", "worker peak RSS (with children)", "<=", 300.0, "MB"),
     Target("replay_seconds_per_100k", "replay of 100,000 articles", "<=", 300.0, "s"),
+    Target("worst_seconds", "1 MB article of the worst shape, time", "<=", 2.0, "s"),
+    Target("worst_peak_rss_mb", "1 MB article of the worst shape, peak RSS", "<=", 300.0, "MB"),
+    Target("worst_output_ratio", "1 MB article of the worst shape, output / input", "<=", 4.0,
+           "x"),
 )
 
 
@@ -871,6 +875,88 @@ def _print_replay(result: dict[str, Any]) -> None:
 # --------------------------------------------------------------------------- cli
 
 
+# --------------------------------------------------------------------------- worst
+
+WORST_BYTES = 990_000
+"""Text size of the worst-case articles: just under the 1 MB accepted maximum."""
+
+
+def worst_text(shape: str, seed: str) -> str:
+    """A text of about :data:`WORST_BYTES` in one of the worst-case shapes."""
+    words = " ".join(seed.split())
+    if shape == "one-sentence":  # no sentence end anywhere
+        unit = words.replace(".", ",").replace("!", ",").replace("?", ",") + " "
+    elif shape == "no-spaces":
+        unit = words.replace(" ", "")
+    elif shape == "every-word-a-trigger":
+        unit = "attack strike invade deploy sanction threaten bomb shell "
+    elif shape == "every-word-an-actor":
+        unit = "NATO Russia Ukraine Germany China Putin Zelenskiy Stoltenberg "
+    else:  # ordinary: the seed article's sentences and paragraphs, repeated
+        unit = seed + "\n\n"
+    text = unit * (WORST_BYTES // len(unit) + 1)
+    # Bytes, not characters: the accepted maximum is in bytes.
+    return text.encode()[:WORST_BYTES].decode("utf-8", "ignore")
+
+
+WORST_SHAPES = ("one-sentence", "no-spaces", "every-word-a-trigger", "every-word-an-actor",
+                "ordinary")
+
+
+def measure_worst(shape: str) -> dict[str, Any]:
+    """Route one worst-case article in this process; time, peak RSS and output size."""
+    import resource
+
+    from streams.app import build_analyzer
+    from streams.pipeline import Origin, route
+
+    seed = load_events(Path("seeds") / "articles.jsonl", 1)[0] if Path(
+        "seeds/articles.jsonl").is_file() else {"text": "NATO may deploy troops to Ukraine."}
+    event = {"schema": "article.v1", "id": f"worst-{shape}",
+             "text": worst_text(shape, str(seed["text"]))}
+    value = codec.dumps(event)
+    analyzer = build_analyzer(Settings())
+    started = time.perf_counter()
+    routed = route(value, event["id"].encode(), Origin("bench", 0, 0), analyzer,
+                   max_bytes=1_000_000)
+    seconds = time.perf_counter() - started
+    out = sum(len(r.value) for r in routed.records)
+    return {"shape": shape, "input_bytes": len(value), "seconds": round(seconds, 3),
+            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+            "output_bytes": out, "output_ratio": round(out / len(value), 2),
+            "outputs": [r.destination for r in routed.records], "error": routed.error}
+
+
+def run_worst(args: argparse.Namespace) -> dict[str, Any]:
+    """Each worst-case shape in a fresh process, so its peak RSS is its own."""
+    rows = []
+    for shape in WORST_SHAPES:
+        done = subprocess.run(
+            [sys.executable, "-c", "import json, sys; from streams.bench import measure_worst; "
+             f"print(json.dumps(measure_worst({shape!r})))"],
+            capture_output=True, text=True, timeout=600, check=False)
+        if done.returncode != 0:
+            rows.append({"shape": shape, "error": f"exit {done.returncode}: "
+                                                  f"{done.stderr.strip()[-300:]}"})
+            continue
+        rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    measured = [r for r in rows if "seconds" in r]
+    metrics: dict[str, Any] = {}
+    if len(measured) == len(rows):
+        metrics = {"worst_seconds": max(r["seconds"] for r in measured),
+                   "worst_peak_rss_mb": max(r["peak_rss_mb"] for r in measured),
+                   "worst_output_ratio": max(r["output_ratio"] for r in measured)}
+    return {"rows": rows, "metrics": metrics}
+
+
+def _print_worst(result: dict[str, Any]) -> None:
+    print("\nworst-case 1 MB articles, each routed (decode, analyse, encode) in a fresh "
+          "process; RSS includes the knowledge base")
+    rows = [[r["shape"], r.get("seconds"), r.get("peak_rss_mb"), r.get("output_ratio"),
+             "+".join(r.get("outputs", [])) or r.get("error")] for r in result["rows"]]
+    print(render_table(["shape", "seconds", "peak RSS MB", "output / input", "outputs"], rows))
+
+
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--json", type=Path, default=None, metavar="PATH",
@@ -916,8 +1002,10 @@ def _parser() -> argparse.ArgumentParser:
                                 help="one worker through the broker")
     e2e_parser.add_argument("--keep", action="store_true", help="keep the worker's files")
     sub.add_parser("replay", parents=[common, replay], help="file replay of 100,000 articles")
+    sub.add_parser("worst", parents=[common],
+                   help="1 MB articles of the worst shapes: time, peak RSS, output size")
     all_parser = sub.add_parser("all", parents=[common, core, replay],
-                                help="core, replay, then e2e")
+                                help="core, worst, replay, then e2e")
     all_parser.add_argument("--e2e-articles", dest="articles", type=int, default=5000)
     all_parser.add_argument("--rate", type=float, default=50.0)
     all_parser.add_argument("--duration", type=float, default=60.0)
@@ -949,11 +1037,14 @@ def main(argv: Sequence[str] | None = None) -> int:
           f"{machine['platform']}; load average at start {machine['load_avg']}")
     results: dict[str, Any] = {}
     metrics: dict[str, Any] = {}
-    names = ["core", "replay", "e2e"] if args.name == "all" else [args.name]
+    names = ["core", "worst", "replay", "e2e"] if args.name == "all" else [args.name]
     for name in names:
         if name == "core":
             results["core"] = run_core(args)
             _print_core(results["core"])
+        elif name == "worst":
+            results["worst"] = run_worst(args)
+            _print_worst(results["worst"])
         elif name == "replay":
             ns = argparse.Namespace(**{**vars(args), "articles": args.replay_articles,
                                        "corpus": (args.corpus or [NEWS_CORPUS])[:1]})

@@ -1,0 +1,23 @@
+"""The worst-case benchmark's inputs have the shapes they are named for."""
+
+from __future__ import annotations
+
+import pytest
+
+from streams import bench
+
+SEED = "NATO may deploy troops. Russia warned! Will Germany agree? Talks go on."
+
+
+@pytest.mark.parametrize("shape", bench.WORST_SHAPES)
+def test_each_shape_fills_the_accepted_maximum(shape: str) -> None:
+    """Every shape is just under 1 MB in UTF-8 bytes, so it is accepted, not dead-lettered."""
+    size = len(bench.worst_text(shape, SEED).encode())
+    assert bench.WORST_BYTES - 100 < size <= bench.WORST_BYTES
+
+
+def test_shapes_are_what_they_say() -> None:
+    """One sentence has no sentence end; no-spaces has no spaces."""
+    assert not set(".!?") & set(bench.worst_text("one-sentence", SEED))
+    assert " " not in bench.worst_text("no-spaces", SEED)
+    assert "\n\n" in bench.worst_text("ordinary", SEED)
