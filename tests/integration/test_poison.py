@@ -4,7 +4,6 @@ when it dies, as a supervisor would."""
 
 from __future__ import annotations
 
-import contextlib
 import resource
 import subprocess
 import sys
@@ -73,8 +72,11 @@ class TestPoison:
         finally:
             if worker.poll() is None:
                 worker.terminate()
-                with contextlib.suppress(subprocess.TimeoutExpired):
+                try:
                     worker.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    worker.kill()  # stuck in an analysis: never leave it running
+                    worker.wait(timeout=10)
             analyzed.close()
             dead.close()
         letters = [codec.loads(r.value) for r in dead.records]
