@@ -4,9 +4,12 @@ when it dies, as a supervisor would."""
 
 from __future__ import annotations
 
+import os
 import resource
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -89,3 +92,76 @@ class TestPoison:
             assert letters[0]["reason"] in {"poison", "budget_exceeded", "processing_error"}
             codec.validate(letters[0], "deadletter.v1")
         assert restarts <= 2, "the worker crash-looped on the poison message"
+
+
+def _in_progress(journal: Path) -> tuple[int, int] | None:
+    """The ``(offset, starts)`` the worker noted for the single input partition."""
+    notes = list(journal.glob("*.attempt"))
+    if not notes:
+        return None
+    fields = notes[0].read_bytes().split()
+    return (int(fields[0]), int(fields[1])) if len(fields) >= 2 else None
+
+
+class TestCrashMidAnalysis:
+    def test_killed_during_an_article_it_is_dead_lettered_on_the_next_start(
+        self, worker_env: dict[str, str], kafka_bootstrap: str, tmp_path: Path
+    ) -> None:
+        """SIGKILL while a slow article is being analysed: the restarted worker gives it up
+        as ``poison`` (one dead letter, no analysis from the new process) and goes on with the
+        articles behind it, so a crash can neither lose a message silently nor loop."""
+        seed = _seed()
+        unit = "NATO Russia Ukraine Germany China Putin Zelenskiy Stoltenberg "
+        slow = {**seed, "text": unit * (900_000 // len(unit))}  # about 1.5 s of analysis
+        items = [(f"slow-{i}".encode(), codec.dumps({**slow, "id": f"slow-{i}"}))
+                 for i in range(3)]
+        items += [(f"after-{i}".encode(), codec.dumps({**seed, "id": f"after-{i}"}))
+                  for i in range(3)]
+        env = {**worker_env, "ESCWATCH_MAX_ATTEMPTS": "1",
+               "ESCWATCH_ARTICLE_TIME_BUDGET": "0"}  # the crash, not the budget, is tested
+        create_topics(env)
+        produce(kafka_bootstrap, env["ESCWATCH_TOPIC_RAW"], items)
+        journal = Path(env["ESCWATCH_DATA_DIR"]) / "attempts"
+        log = tmp_path / "worker.log"
+        analyzed = TopicReader(kafka_bootstrap, env["ESCWATCH_TOPIC_ANALYZED"])
+        dead = TopicReader(kafka_bootstrap, env["ESCWATCH_TOPIC_DEADLETTER"])
+        worker = _start(env, log)
+        try:
+            def started_slow_one() -> bool:
+                note = _in_progress(journal)
+                return note is not None and note[0] < 3 and note[1] >= 1
+
+            assert wait_for(started_slow_one, 120, interval=0.005), log.read_text()[-3000:]
+            os.kill(worker.pid, signal.SIGKILL)
+            worker.wait(timeout=10)
+            note = _in_progress(journal)
+            assert note is not None
+            killed_offset = note[0]
+            killed_id = f"slow-{killed_offset}".encode()
+            analyzed.drain(1.0)
+            seen_before = {r.key for r in analyzed.records}
+            assert killed_id not in seen_before, "the worker finished it before the kill"
+            restart_at = time.monotonic()
+            worker = _start(env, log)
+            expected = {key for key, _ in items} - {killed_id}
+
+            def rest_done() -> bool:
+                analyzed.poll()
+                return expected <= {r.key for r in analyzed.records}
+
+            assert wait_for(rest_done, 180, interval=0.5), log.read_text()[-3000:]
+            dead.drain(2.0)
+            analyzed.drain(1.0)
+            print(f"\ncrash test: killed on offset {killed_offset}; restart to all done "
+                  f"{time.monotonic() - restart_at:.1f} s")
+        finally:
+            if worker.poll() is None:
+                worker.kill()
+                worker.wait(timeout=10)
+            analyzed.close()
+            dead.close()
+        letters = [codec.loads(r.value) for r in dead.records]
+        assert [(d["article_id"], d["reason"]) for d in letters] == \
+            [(killed_id.decode(), "poison")]
+        codec.validate(letters[0], "deadletter.v1")
+        assert killed_id not in {r.key for r in analyzed.records}
