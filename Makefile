@@ -9,7 +9,7 @@ export KAFKA_BOOTSTRAP_SERVERS ?= 127.0.0.1:$(KAFKA_PORT)
 PYTEST_ARGS ?=
 
 .PHONY: help venv run worker test test-unit test-kafka lint kafka-up kafka-down kafka-status \
-	eval bench bench-compiled clean
+	eval bench bench-compiled coverage clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -49,9 +49,27 @@ lint: $(STAMP) ## ruff and mypy --strict
 	$(BIN)/ruff check streams tests bench tools
 	$(BIN)/mypy
 
-test: kafka-up ## the whole suite against the real broker, then stop the broker
-	@status=0; $(BIN)/pytest $(PYTEST_ARGS) || status=$$?; \
-	$(BIN)/escwatch kafka down --port $(KAFKA_PORT); exit $$status
+# Branch-coverage floor (percent) for the core and for the worker's runtime modules;
+# `make test` fails below it. Worker child processes are measured too (pyproject.toml).
+COVERAGE_FLOOR ?= 85
+COVERAGE_CORE := streams/core/*,streams/knowledge/*
+COVERAGE_RUNTIME := streams/app.py,streams/pipeline.py,streams/codec.py,streams/config.py,\
+streams/sources.py,streams/clients.py,streams/metrics.py,streams/errors.py,streams/topics.py,\
+streams/health.py,streams/logs.py,streams/poison.py,streams/fitting.py,streams/reconnect.py,\
+streams/topology.py,streams/processes.py
+
+test: kafka-up ## the whole suite against the real broker with branch coverage, then stop the broker
+	@rm -f .coverage .coverage.*; status=0; \
+	$(BIN)/pytest --cov --cov-report= $(PYTEST_ARGS) || status=$$?; \
+	$(BIN)/escwatch kafka down --port $(KAFKA_PORT); \
+	[ $$status -ne 0 ] || $(MAKE) --no-print-directory coverage || status=$$?; exit $$status
+
+coverage: $(STAMP) ## branch coverage of the last `make test`, failing under COVERAGE_FLOOR for core and runtime
+	@echo "core (floor $(COVERAGE_FLOOR)%):"
+	@$(BIN)/coverage report --include='$(COVERAGE_CORE)' --fail-under=$(COVERAGE_FLOOR) | tail -3
+	@echo "runtime (floor $(COVERAGE_FLOOR)%):"
+	@$(BIN)/coverage report --include='$(COVERAGE_RUNTIME)' --fail-under=$(COVERAGE_FLOOR) --show-missing
+	@$(BIN)/coverage report | tail -1
 
 test-unit: $(STAMP) ## unit and agent tiers only (no broker)
 	$(BIN)/pytest -m "not kafka" $(PYTEST_ARGS)
@@ -81,4 +99,4 @@ bench-compiled: $(STAMP) ## the core benchmark again with the mypyc-compiled cor
 		--json $(CURDIR)/bench/results/core-compiled.json
 
 clean: ## remove caches (keeps .venv)
-	rm -rf .cache .pytest_cache .mypy_cache .ruff_cache
+	rm -rf .cache .pytest_cache .mypy_cache .ruff_cache .coverage .coverage.*
