@@ -53,10 +53,12 @@ lint: $(STAMP) ## ruff and mypy --strict
 # `make test` fails below it. Worker child processes are measured too (pyproject.toml).
 COVERAGE_FLOOR ?= 85
 COVERAGE_CORE := streams/core/*,streams/knowledge/*
-COVERAGE_RUNTIME := streams/app.py,streams/pipeline.py,streams/codec.py,streams/config.py,\
-streams/sources.py,streams/clients.py,streams/metrics.py,streams/errors.py,streams/topics.py,\
-streams/health.py,streams/logs.py,streams/poison.py,streams/fitting.py,streams/reconnect.py,\
-streams/topology.py,streams/processes.py
+RUNTIME_MODULES := app pipeline codec config sources clients metrics errors topics health logs \
+	poison fitting reconnect topology processes
+comma := ,
+empty :=
+space := $(empty) $(empty)
+COVERAGE_RUNTIME := $(subst $(space),$(comma),$(strip $(patsubst %,streams/%.py,$(RUNTIME_MODULES))))
 
 test: kafka-up ## the whole suite against the real broker with branch coverage, then stop the broker
 	@rm -f .coverage .coverage.*; status=0; \
