@@ -14,7 +14,7 @@ from pathlib import Path
 
 from streams.config import LocalBrokerSettings
 from streams.localkafka import docker, jvm
-from streams.localkafka.probe import ClusterInfo, port_open, probe_metadata
+from streams.localkafka.probe import ClusterInfo, bootstrap_addresses, port_open, probe_metadata
 from streams.localkafka.state import (
     BrokerStatus,
     clear_state,
@@ -56,9 +56,14 @@ def _describe_local(settings: LocalBrokerSettings, port: int, info: ClusterInfo)
                         f"broker not started by escwatch, {cluster}")
 
 
-def _external(settings: LocalBrokerSettings) -> BrokerStatus | None:
+def _external(settings: LocalBrokerSettings, port: int) -> BrokerStatus | None:
+    """``KAFKA_BOOTSTRAP_SERVERS`` when it answers, unless it names the local port
+    (as ``make`` does): that broker is described as a local one, maybe ours."""
     bootstrap = settings.bootstrap_servers
     if bootstrap is None:
+        return None
+    local = {("127.0.0.1", port), ("localhost", port)}
+    if set(bootstrap_addresses(bootstrap)) <= local:
         return None
     info = probe_metadata(bootstrap)
     if info is None:
@@ -81,7 +86,7 @@ def status(port: int | None = None, settings: LocalBrokerSettings | None = None)
     """
     settings = _settings(settings)
     port = settings.port if port is None else port
-    external = _external(settings)
+    external = _external(settings, port)
     if external is not None:
         return external
     info = probe_metadata(local_bootstrap(port))
@@ -123,7 +128,7 @@ def find_or_start(port: int | None = None, *, start: bool = True, timeout: float
     """
     settings = _settings(settings)
     port = settings.port if port is None else port
-    external = _external(settings)
+    external = _external(settings, port)
     if external is not None:
         return external
     if not start:
