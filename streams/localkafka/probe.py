@@ -8,6 +8,7 @@ closed port is told at once; an open port that does not speak Kafka within
 
 from __future__ import annotations
 
+import contextlib
 import socket
 from dataclasses import dataclass
 from typing import Any
@@ -97,14 +98,18 @@ def probe_metadata(bootstrap: str, timeout: float = PROBE_TIMEOUT) -> ClusterInf
     from kafka import KafkaAdminClient
     from kafka.errors import KafkaError
 
+    # A client whose bootstrap fails in __init__ keeps its IO thread and sockets
+    # (kafka-python 3.0): build it in two steps so that it can still be closed.
+    admin = KafkaAdminClient.__new__(KafkaAdminClient)
     try:
-        admin = KafkaAdminClient(**_admin_config([f"{h}:{p}" for h, p in addresses], timeout))
-        try:
-            described: dict[str, Any] = admin.describe_cluster()
-        finally:
-            admin.close()
+        admin.__init__(**_admin_config([f"{h}:{p}" for h, p in addresses], timeout))
+        described: dict[str, Any] = admin.describe_cluster()
     except (KafkaError, OSError, ValueError):
         return None
+    finally:
+        with contextlib.suppress(Exception):
+            admin._closed = False  # unset when __init__ failed; close() checks it
+            admin.close()
     brokers = tuple(sorted(
         (int(b.get("broker_id", b.get("node_id", -1))), str(b["host"]), int(b["port"]))
         for b in described.get("brokers", ())))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 
 from streams.localkafka.probe import bootstrap_addresses, port_open, probe_metadata
@@ -30,3 +31,12 @@ def test_open_port_that_is_not_kafka_is_no_broker_within_5_s(garbage_server: int
 def test_port_open(garbage_server: int) -> None:
     assert port_open(garbage_server)
     assert not port_open(free_port())
+
+
+def test_failed_probes_leave_no_client_thread_behind(garbage_server: int) -> None:
+    """Each probe closes its kafka-python client, even when bootstrap fails in __init__."""
+    probe_metadata(f"127.0.0.1:{garbage_server}", timeout=0.5)
+    before = threading.active_count()
+    for _ in range(3):
+        assert probe_metadata(f"127.0.0.1:{garbage_server}", timeout=0.5) is None
+    assert threading.active_count() <= before
