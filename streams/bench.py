@@ -573,7 +573,7 @@ def run_e2e(args: argparse.Namespace) -> dict[str, Any]:
     """
     from kafka import KafkaConsumer, TopicPartition
 
-    from streams import kafka_local
+    from streams import localkafka as kafka_local
     from streams.clients import admin, ensure_topics, producer
 
     settings = Settings.from_env()

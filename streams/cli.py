@@ -286,42 +286,15 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
 
 def cmd_kafka(args: argparse.Namespace) -> int:
-    """Start, stop or check the local development broker."""
-    from streams import kafka_local
+    """Start, stop or check the local development broker (or cluster)."""
+    from streams.localkafka import command
 
-    if args.brokers > 1:
-        return _kafka_cluster(args)
-    argv = [args.action]
+    argv = [args.action, "--brokers", str(args.brokers)]
     if args.port is not None:
         argv += ["--port", str(args.port)]
     if args.keep_data:
         argv.append("--keep-data")
-    return kafka_local.main(argv)
-
-
-def _kafka_cluster(args: argparse.Namespace) -> int:
-    """``escwatch kafka ... --brokers N``: the local replicated cluster."""
-    from streams import kafka_cluster, kafka_local
-
-    base = args.port if args.port is not None else kafka_local._default_port()
-    if args.action == "down":
-        stopped = kafka_cluster.down(base)
-        print(f"kafka cluster at base port {base}: stopped {stopped} node(s)")
-        return 0
-    cluster = kafka_cluster.layout(base, args.brokers)
-    if args.action == "status":
-        seen = kafka_cluster.wait_ready(cluster, args.brokers, timeout=2.0)
-        print(f"kafka cluster {'running' if seen else 'not running'} at {cluster.bootstrap}: "
-              f"{seen} of {args.brokers} brokers registered")
-        return 0 if seen >= args.brokers else 1
-    try:
-        cluster = kafka_cluster.up(base, args.brokers)
-    except kafka_local.BrokerUnavailableError as exc:
-        print(f"escwatch: {exc}", file=sys.stderr)
-        return 1
-    print(f"kafka cluster running at {cluster.bootstrap} ({args.brokers} KRaft nodes); "
-          f"use KAFKA_BOOTSTRAP_SERVERS={cluster.bootstrap}")
-    return 0
+    return command.main(argv)
 
 
 def cmd_dashboard(args: argparse.Namespace) -> int:

@@ -244,3 +244,114 @@ class Settings:
             topic_alerts=f"{self.topic_alerts}.{run_id}",
             topic_deadletter=f"{self.topic_deadletter}.{run_id}",
         )
+
+
+# --------------------------------------------------------------------------
+# The local development broker (``escwatch kafka``, :mod:`streams.localkafka`)
+# --------------------------------------------------------------------------
+
+LOCAL_KAFKA_VERSION = "4.1.1"
+"""Pinned ``org.apache.kafka:kafka_2.13`` version of the local broker."""
+
+LOCAL_KAFKA_PORT = 9092
+"""Default PLAINTEXT port of the local broker (its KRaft controller: the next one)."""
+
+_PROJECT_NAME = 'name = "escalation-watch"'
+
+
+def _project_root(start: Path) -> Path | None:
+    """``start`` or the nearest parent holding this project's ``pyproject.toml``."""
+    for folder in (start, *start.parents):
+        pyproject = folder / "pyproject.toml"
+        try:
+            if _PROJECT_NAME in pyproject.read_text(errors="replace"):
+                return folder
+        except OSError:
+            continue
+    return None
+
+
+def _user_cache(env: Mapping[str, str]) -> Path:
+    base = env.get("XDG_CACHE_HOME", "").strip()
+    root = Path(base).expanduser() if base else Path.home() / ".cache"
+    return root / "escalation-watch" / "kafka"
+
+
+@dataclass(frozen=True, slots=True)
+class LocalBrokerSettings:
+    """Where the local broker keeps its jars and state, and which one it runs.
+
+    Never derived from the location of the installed package (that is
+    site-packages once installed from a wheel): paths come from the
+    environment, else from the working directory.
+
+    Attributes:
+        bootstrap_servers: ``KAFKA_BOOTSTRAP_SERVERS`` (stripped), an existing
+            broker to use instead of starting one; None when unset.
+        port: ``ESCWATCH_KAFKA_PORT``, default PLAINTEXT port (9092).
+        kafka_version: ``ESCWATCH_KAFKA_VERSION`` (default 4.1.1).
+        home: ``ESCWATCH_KAFKA_HOME``: the cache folder. Jars are resolved into
+            ``<home>/<version>/libs``; a ``home`` whose own ``libs/`` holds Kafka's
+            jars (an unpacked Kafka 4.x distribution) is used as is. Default:
+            ``.cache/kafka`` of the project found from the working directory (the
+            folder or a parent with this project's ``pyproject.toml``), else
+            ``$XDG_CACHE_HOME/escalation-watch/kafka`` (``~/.cache/...``).
+        state_dir: ``ESCWATCH_KAFKA_STATE``: pid files, configs, data and logs, one
+            folder per port (default ``<home>/run``).
+        compose_file: ``ESCWATCH_COMPOSE_FILE``, else the project's
+            ``docker-compose.yml`` when there is one; None: no compose path.
+        java_home: ``JAVA_HOME``, searched for ``bin/java`` before ``PATH``.
+    """
+
+    bootstrap_servers: str | None
+    port: int
+    kafka_version: str
+    home: Path
+    state_dir: Path
+    compose_file: Path | None
+    java_home: Path | None
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None,
+                 cwd: Path | None = None) -> LocalBrokerSettings:
+        """Read the settings from ``env`` (default: ``os.environ``).
+
+        Args:
+            env: The environment.
+            cwd: Folder the project is looked for from (default: the working directory).
+
+        Raises:
+            ConfigError: ``ESCWATCH_KAFKA_PORT`` is not a port number.
+        """
+        env = os.environ if env is None else env
+        here = Path.cwd() if cwd is None else cwd
+
+        def path(name: str) -> Path | None:
+            raw = env.get(name, "").strip()
+            return Path(raw).expanduser().resolve() if raw else None
+
+        raw_port = env.get("ESCWATCH_KAFKA_PORT", "").strip()
+        try:
+            port = int(raw_port) if raw_port else LOCAL_KAFKA_PORT
+        except ValueError as exc:
+            raise ConfigError(f"ESCWATCH_KAFKA_PORT={raw_port!r} is not a whole number") from exc
+        if not 1 <= port <= 65534:
+            raise ConfigError(f"ESCWATCH_KAFKA_PORT={port} is not a port (1..65534)")
+        project = _project_root(here.resolve())
+        home = path("ESCWATCH_KAFKA_HOME") or (
+            project / ".cache" / "kafka" if project is not None else _user_cache(env))
+        compose = path("ESCWATCH_COMPOSE_FILE")
+        if compose is None and project is not None and (project / "docker-compose.yml").is_file():
+            compose = project / "docker-compose.yml"
+        return cls(
+            bootstrap_servers=env.get("KAFKA_BOOTSTRAP_SERVERS", "").strip() or None,
+            port=port,
+            kafka_version=env.get("ESCWATCH_KAFKA_VERSION", "").strip() or LOCAL_KAFKA_VERSION,
+            home=home,
+            state_dir=path("ESCWATCH_KAFKA_STATE") or home / "run",
+            compose_file=compose,
+            java_home=path("JAVA_HOME"),
+        )
+
+
+__all__ += ["LocalBrokerSettings"]

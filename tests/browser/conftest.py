@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
+from streams.localkafka.util import free_port
 from tests.integration.conftest import (  # noqa: F401  (fixtures used by the tests)
-    _free_port,
     kafka_bootstrap,
     run_id,
     start_worker,
@@ -66,7 +66,7 @@ class DashboardProcess:
 
     def __init__(self, env: dict[str, str], log_path: Path, *args: str) -> None:
         """Start it on a free port."""
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         self.env, self.args, self.log_path = env, args, log_path
         self.start()

@@ -1,15 +1,15 @@
 """The real broker for the integration tier, and helpers to talk to it.
 
 Order of choice: ``KAFKA_BOOTSTRAP_SERVERS`` when it answers; else a Docker
-engine, through testcontainers running the apache/kafka image; else a local
-broker on the JVM (``escwatch kafka up``). With ``CI=true`` a missing broker
+engine, through testcontainers running the apache/kafka image
+(:func:`streams.localkafka.docker.kafka_container`); else a local broker on the
+JVM (``escwatch kafka up``). With ``CI=true`` a missing broker
 fails the run; elsewhere the tier is skipped with the reason.
 """
 
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -19,62 +19,27 @@ from pathlib import Path
 
 import pytest
 
-from streams import kafka_local
+from streams import localkafka
+from streams.localkafka import docker
+from streams.localkafka.util import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
-KAFKA_IMAGE = "apache/kafka:4.1.0"
-
-
-def _docker_answers() -> bool:
-    try:
-        import docker
-
-        docker.from_env(timeout=3).ping()
-    except Exception:  # any failure means: no usable engine
-        return False
-    return True
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @pytest.fixture(scope="session")
 def kafka_bootstrap() -> Iterator[str]:
     """Bootstrap address of a real Apache Kafka broker."""
     configured = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
-    if configured and kafka_local.probe_metadata(configured) is not None:
+    if configured and localkafka.probe_metadata(configured) is not None:
         yield configured
         return
-    if _docker_answers():
-        from testcontainers.core.container import DockerContainer
-        from testcontainers.core.waiting_utils import wait_for_logs
-
-        port = _free_port()
-        container = (
-            DockerContainer(KAFKA_IMAGE)
-            .with_bind_ports(9092, port)
-            .with_env("KAFKA_NODE_ID", "1")
-            .with_env("KAFKA_PROCESS_ROLES", "broker,controller")
-            .with_env("KAFKA_LISTENERS", "PLAINTEXT://:9092,CONTROLLER://:9093")
-            .with_env("KAFKA_ADVERTISED_LISTENERS", f"PLAINTEXT://127.0.0.1:{port}")
-            .with_env("KAFKA_CONTROLLER_LISTENER_NAMES", "CONTROLLER")
-            .with_env("KAFKA_CONTROLLER_QUORUM_VOTERS", "1@localhost:9093")
-            .with_env("KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR", "1")
-            .with_env("KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR", "1")
-            .with_env("KAFKA_TRANSACTION_STATE_LOG_MIN_ISR", "1")
-            .with_env("KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS", "0")
-        )
-        with container:
-            wait_for_logs(container, "Kafka Server started", timeout=120)
-            yield f"127.0.0.1:{port}"
+    if docker.engine()[0]:
+        with docker.kafka_container() as bootstrap:
+            yield bootstrap
         return
     try:
-        status = kafka_local.up()
-    except kafka_local.BrokerUnavailableError as exc:
+        status = localkafka.up()
+    except localkafka.BrokerUnavailableError as exc:
         if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
             pytest.fail(f"CI needs a real Kafka broker and none could be had: {exc}")
         pytest.skip(f"no Kafka broker: {exc}")
@@ -99,7 +64,7 @@ def worker_env(kafka_bootstrap: str, run_id: str, tmp_path: Path) -> dict[str, s
         "ESCWATCH_TOPIC_ALERTS": f"monitoring.alerts.{run_id}",
         "ESCWATCH_TOPIC_DEADLETTER": f"articles.deadletter.{run_id}",
         "ESCWATCH_DATA_DIR": str(tmp_path / "faust-data"),
-        "ESCWATCH_WEB_PORT": str(_free_port()),
+        "ESCWATCH_WEB_PORT": str(free_port()),
         "ESCWATCH_LOG_LEVEL": "WARNING",
     })
     return env

@@ -3,14 +3,15 @@ of a stream and its return; every article is analysed and every expected alert a
 
 from __future__ import annotations
 
-import socket
 import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from streams import codec, kafka_cluster, kafka_local
+from streams import codec
+from streams.localkafka import cluster as kafka_cluster
+from streams.localkafka.util import free_port
 from tests.integration.test_crash_recovery import (
     Background,
     TopicReader,
@@ -25,24 +26,11 @@ pytestmark = [pytest.mark.kafka, pytest.mark.slow, pytest.mark.timeout(600)]
 N_ARTICLES = 3_000
 
 
-def _free_block(size: int) -> int:
-    """A base port with ``size`` consecutive free ports after it."""
-    for _ in range(50):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            base = int(probe.getsockname()[1])
-        if base + size >= 65535:
-            continue
-        if not any(kafka_local._port_open(p) for p in range(base, base + size)):
-            return base
-    raise RuntimeError("no block of free ports")
-
-
 @pytest.fixture
 def cluster(kafka_bootstrap: str) -> Iterator[kafka_cluster.Cluster]:
     """A fresh three-node cluster on free ports, stopped after the test. (The session broker
     is requested only so that a missing Java fails the same way as elsewhere.)"""
-    base = _free_block(6)
+    base = free_port(6)
     started = kafka_cluster.up(base, 3)
     try:
         yield started

@@ -2,7 +2,7 @@
 shutdown) in the middle of the stream and started again on the same data, and the worker
 still delivers every analysis and every expected alert.
 
-``kafka_local.up(port, keep_data=True)`` restarts the JVM on the storage of its previous
+``localkafka.up(port, keep_data=True)`` restarts the JVM on the storage of its previous
 run, so topics and committed offsets survive as they would on a production broker.
 """
 
@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from streams import codec, kafka_local
+from streams import codec, localkafka
+from streams.config import LocalBrokerSettings
+from streams.localkafka.state import port_dir
+from streams.localkafka.util import free_port
 from tests.integration.test_crash_recovery import (
     Background,
     TopicReader,
@@ -34,21 +35,6 @@ pytestmark = [pytest.mark.kafka, pytest.mark.slow, pytest.mark.timeout(420)]
 N_ARTICLES = 2_000
 
 
-def _port_pair() -> int:
-    """A free port whose successor (the KRaft controller port) is free too."""
-    for _ in range(50):
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port: int = sock.getsockname()[1]
-        try:
-            with socket.socket() as probe:
-                probe.bind(("127.0.0.1", port + 1))
-        except OSError:
-            continue
-        return port
-    raise RuntimeError("no free pair of ports")
-
-
 class PrivateBroker:
     """A local JVM broker of this test only, which can be restarted on its own data."""
 
@@ -56,17 +42,16 @@ class PrivateBroker:
         """Remember the port; the broker is started by the fixture."""
         self.port = port
         self.bootstrap = f"127.0.0.1:{port}"
-        self.state_dir = Path(os.environ.get("ESCWATCH_KAFKA_STATE", "").strip()
-                              or kafka_local._PROJECT_ROOT / ".cache" / "kafka" / "run") / str(port)
+        self.state_dir = port_dir(LocalBrokerSettings.from_env().state_dir, port)
 
     def restart(self, outage: float = 3.0) -> float:
         """Stop the broker cleanly, wait ``outage`` seconds, start it again on the same
         storage, and return the seconds until it answers metadata requests again."""
-        kafka_local.down(self.port)
-        assert kafka_local.probe_metadata(self.bootstrap, timeout=1.0) is None
+        localkafka.down(self.port)
+        assert localkafka.probe_metadata(self.bootstrap, timeout=1.0) is None
         time.sleep(outage)
         started = time.monotonic()
-        status = kafka_local.up(self.port, timeout=120, keep_data=True)
+        status = localkafka.up(self.port, timeout=120, keep_data=True)
         assert status.running, status
         assert status.mode == "jvm", status
         return time.monotonic() - started
@@ -78,21 +63,21 @@ def private_broker(kafka_bootstrap: str, monkeypatch: pytest.MonkeyPatch
     """A JVM broker on its own port, stopped after the test."""
     # up() prefers KAFKA_BOOTSTRAP_SERVERS and Docker; this test needs its own JVM.
     monkeypatch.delenv("KAFKA_BOOTSTRAP_SERVERS", raising=False)
-    port = _port_pair()
+    port = free_port(2)  # the broker and its KRaft controller
     try:
-        status = kafka_local.up(port, timeout=180)
-    except kafka_local.BrokerUnavailableError as exc:
+        status = localkafka.up(port, timeout=180)
+    except localkafka.BrokerUnavailableError as exc:
         if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
             pytest.fail(f"CI needs a private JVM broker for this test: {exc}")
         pytest.skip(f"cannot start a private JVM broker: {exc}")
     if status.mode != "jvm":
-        kafka_local.down(port)
+        localkafka.down(port)
         pytest.skip(f"a private broker came up as {status.mode!r}; the test restarts a JVM")
     broker = PrivateBroker(port)
     try:
         yield broker
     finally:
-        kafka_local.down(port)
+        localkafka.down(port)
         shutil.rmtree(broker.state_dir, ignore_errors=True)
 
 

@@ -20,7 +20,9 @@ from typing import Any
 import pytest
 from kafka import KafkaProducer
 
-from streams import codec, kafka_local
+from streams import codec, localkafka
+from streams.config import LocalBrokerSettings
+from streams.localkafka.state import port_dir
 from tests.integration.test_crash_recovery import (
     Background,
     TopicReader,
@@ -77,19 +79,19 @@ def outage_broker(kafka_bootstrap: str, monkeypatch: pytest.MonkeyPatch) -> Iter
     """A JVM broker of this test on its own port, stopped after the test."""
     monkeypatch.delenv("KAFKA_BOOTSTRAP_SERVERS", raising=False)
     try:
-        status = kafka_local.up(PORT, timeout=180)
-    except kafka_local.BrokerUnavailableError as exc:
+        status = localkafka.up(PORT, timeout=180)
+    except localkafka.BrokerUnavailableError as exc:
         if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
             pytest.fail(f"CI needs a private JVM broker for this test: {exc}")
         pytest.skip(f"cannot start a private JVM broker: {exc}")
     if status.mode != "jvm":
-        kafka_local.down(PORT)
+        localkafka.down(PORT)
         pytest.skip(f"a private broker came up as {status.mode!r}; the test restarts a JVM")
-    state = kafka_local._port_dir(PORT)
+    state = port_dir(LocalBrokerSettings.from_env().state_dir, PORT)
     try:
         yield PORT
     finally:
-        kafka_local.down(PORT)
+        localkafka.down(PORT)
         shutil.rmtree(state, ignore_errors=True)
 
 
@@ -122,8 +124,8 @@ def test_outage_is_quiet_truthful_and_loses_nothing(
         feeder = Background(lambda: feed(bootstrap, raw, events[third:], rate=15))
         time.sleep(3)
         lines_before = len(worker.log().splitlines())
-        kafka_local.down(outage_broker)
-        assert kafka_local.probe_metadata(bootstrap, timeout=1.0) is None
+        localkafka.down(outage_broker)
+        assert localkafka.probe_metadata(bootstrap, timeout=1.0) is None
         down_at = time.monotonic()
         cpu_before = cpu_seconds(worker.proc.pid)
         not_ready_after: float | None = None
@@ -135,7 +137,7 @@ def test_outage_is_quiet_truthful_and_loses_nothing(
                 assert not body["broker"]["reachable"], body
             time.sleep(1)
         cpu = (cpu_seconds(worker.proc.pid) - cpu_before) / (time.monotonic() - down_at)
-        status = kafka_local.up(outage_broker, timeout=180, keep_data=True)
+        status = localkafka.up(outage_broker, timeout=180, keep_data=True)
         assert status.running, status
         assert status.mode == "jvm", status
         back_at = time.monotonic()

@@ -17,6 +17,7 @@ import orjson
 import pytest
 
 from streams import codec
+from streams.localkafka.util import log_tail
 from tests.integration.conftest import ROOT, wait_for
 from tests.integration.test_crash_recovery import TopicReader, create_topics, produce
 
@@ -69,7 +70,7 @@ class TestPoison:
                     worker = _start(env, log)
                 return any(r.key == b"valid-after-poison" for r in analyzed.poll())
 
-            assert wait_for(valid_done, 240, interval=0.5), log.read_text()[-3000:]
+            assert wait_for(valid_done, 240, interval=0.5), log_tail(log)
             dead.drain(2.0)
             analyzed.drain(1.0)
         finally:

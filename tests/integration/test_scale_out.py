@@ -15,7 +15,8 @@ import pytest
 from kafka import KafkaAdminClient
 
 from streams import codec
-from tests.integration.conftest import _free_port, wait_for
+from streams.localkafka.util import free_port
+from tests.integration.conftest import wait_for
 from tests.integration.test_crash_recovery import (
     N_ARTICLES,
     Background,
@@ -69,7 +70,7 @@ def _start_group(env: dict[str, str], start_worker: Any, reader: TopicReader,
                  bootstrap: str, events: list[dict[str, Any]], count: int) -> list[Any]:
     """Start ``count`` workers (each with its own web port), wait until every one of them
     holds input partitions and the group consumes, then return them."""
-    workers = [start_worker({**env, "ESCWATCH_WEB_PORT": str(_free_port()),
+    workers = [start_worker({**env, "ESCWATCH_WEB_PORT": str(free_port()),
                              "ESCWATCH_WEB_PORT_RANGE": "1"}) for _ in range(count)]
     # The workers create the topics; a producer first would have the broker auto-create
     # the input topic with one partition.

@@ -9,6 +9,7 @@ import pytest
 
 from streams import clients, topology
 from streams.config import Settings
+from streams.localkafka.util import free_port
 
 
 class TestPlan:
@@ -75,9 +76,7 @@ class TestWebPort:
 
     def test_workers_starting_together_claim_different_ports(self) -> None:
         """Two claims made before either worker binds get two different ports."""
-        with socket.socket() as holder:
-            holder.bind(("127.0.0.1", 0))
-            base = holder.getsockname()[1] + 1
+        base = free_port(5)
         first, lock_a = topology.pick_web_port("127.0.0.1", base, 5)
         second, lock_b = topology.pick_web_port("127.0.0.1", base, 5)
         assert first != second

@@ -1,4 +1,4 @@
-"""Integration tests for streams.kafka_local against a real Kafka broker."""
+"""streams.localkafka against a real Kafka broker: probes, status, reuse, a round trip."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import uuid
 
 import pytest
 
-from streams.kafka_local import probe_metadata, status
+from streams.localkafka import probe_metadata, status, up
+from streams.localkafka.probe import bootstrap_addresses
 
 pytestmark = pytest.mark.kafka
 
@@ -26,12 +27,28 @@ def test_status_reports_running(kafka_bootstrap: str, monkeypatch: pytest.Monkey
     assert _port_of(result.bootstrap) == _port_of(kafka_bootstrap)
 
 
-def test_probe_lists_a_broker(kafka_bootstrap: str) -> None:
-    """A raw Metadata request to the fixture's broker lists at least one broker."""
-    info = probe_metadata(kafka_bootstrap, timeout=5.0)
+def test_probe_lists_the_broker(kafka_bootstrap: str) -> None:
+    """The cluster metadata of the fixture's broker lists it, with a cluster id, at once."""
+    started = time.monotonic()
+    info = probe_metadata(kafka_bootstrap)
+    assert time.monotonic() - started < 5.0
     assert info is not None
-    assert info.brokers
+    assert info.bootstrap == kafka_bootstrap
     assert info.cluster_id
+    ports = {port for _, _, port in info.brokers}
+    assert {port for _, port in bootstrap_addresses(kafka_bootstrap)} & ports
+    assert all(node_id >= 0 and host for node_id, host, _ in info.brokers)
+
+
+def test_up_reuses_an_answering_broker(kafka_bootstrap: str,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """up() on the port of a broker that answers starts nothing and says it reused it."""
+    monkeypatch.delenv("KAFKA_BOOTSTRAP_SERVERS", raising=False)
+    port = _port_of(kafka_bootstrap)
+    result = up(port, timeout=10)
+    assert result.running
+    assert result.detail.startswith("reused: "), result.detail
+    assert result.bootstrap == f"127.0.0.1:{port}"
 
 
 def test_message_round_trips(kafka_bootstrap: str) -> None:

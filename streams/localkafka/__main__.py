@@ -1,0 +1,7 @@
+"""``python -m streams.localkafka up|status|down``: same as ``escwatch kafka``."""
+
+import sys
+
+from streams.localkafka.command import main
+
+sys.exit(main())
