@@ -13,7 +13,8 @@ from kafka import KafkaAdminClient, KafkaProducer
 
 from streams import codec
 from streams.config import Settings
-from streams.replay import comparable_alerts, read_topic
+from streams.replay.inputs import comparable_alerts
+from streams.replay.topic import read_topic
 from tests.integration.conftest import ROOT, wait_for
 
 pytestmark = [pytest.mark.kafka, pytest.mark.timeout(420)]

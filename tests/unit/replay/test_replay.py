@@ -12,16 +12,13 @@ import pytest
 from streams import codec
 from streams.config import Settings
 from streams.errors import ConfigError
-from streams.replay import (
-    Progress,
-    comparable_alerts,
-    derive_run_id,
-    main,
-    parse_time,
-    replay_to_files,
-)
+from streams.replay.command import main
+from streams.replay.files import replay_to_files
+from streams.replay.inputs import comparable_alerts, derive_run_id
+from streams.replay.progress import Progress
+from streams.replay.topic import parse_time
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 ARCHIVE = ROOT / "seeds" / "backtest" / "articles.jsonl"
 SEED = ROOT / "seeds" / "articles.jsonl"
 

@@ -7,7 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from streams.backtest import (
+from streams.config import Settings
+from streams.errors import ConfigError
+from streams.replay.backtest import run_backtest
+from streams.replay.report import render_markdown, write_report
+from streams.replay.scoring import (
     Label,
     Outcome,
     TypeScore,
@@ -18,14 +22,10 @@ from streams.backtest import (
     lead_times,
     micro_average,
     parse_labels,
-    run_backtest,
     type_scores,
 )
-from streams.config import Settings
-from streams.errors import ConfigError
-from streams.report import render_markdown, write_report
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 EXAMPLE = ROOT / "seeds" / "backtest"
 
 
