@@ -1,7 +1,7 @@
-"""``python -m streams.replay``: the same as ``escwatch replay``."""
+"""``python -m streams.replay``: the same as ``escwatch replay`` (errors reported the same way)."""
 
 import sys
 
-from streams.replay.command import main
+from streams.cli import main
 
-sys.exit(main(sys.argv[1:]))
+sys.exit(main(["replay", *sys.argv[1:]]))

@@ -484,14 +484,9 @@ class TestNewsFormat:
         dataset = read_dataset(path)
         assert dataset.format == "devnews"
         first, second = dataset.records
-        assert first.news is not None
-        assert first.news.level == "critical"
-        assert first.news.should_alert
-        assert first.news.split == "dev"
-        assert second.news is not None
-        assert second.news.hard_negative
-        assert second.news.kind == "sport"
-        assert second.news.split == "train"
+        assert first.news == NewsLabel("politics_conflict", True, "critical", split="dev")
+        assert second.news == NewsLabel("sport", False, None, hard_negative=True, kind="sport",
+                                        split="train")
 
     @pytest.mark.parametrize(
         ("labels", "message"),
