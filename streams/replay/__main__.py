@@ -4,4 +4,5 @@ import sys
 
 from streams.cli import main
 
-sys.exit(main(["replay", *sys.argv[1:]]))
+if __name__ == "__main__":
+    sys.exit(main(["replay", *sys.argv[1:]]))
