@@ -22,22 +22,22 @@ import faust
 from faust.web import Request, Response, View
 
 from streams import __version__, codec, health, poison, reconnect, topology
-from streams.config import Settings
-from streams.core.analyze import AnalysisOptions, Analyzer
-from streams.core.scoring import ScoringOptions
-from streams.knowledge.loader import load_knowledge
+from streams.config import MAX_MESSAGE_BYTES, Settings
+from streams.core.analyze import Analyzer
 from streams.metrics import Metrics
-from streams.pipeline import Origin, Outgoing, Routed, dead_letter, route
+from streams.pipeline import (
+    Origin,
+    Outgoing,
+    Routed,
+    build_analyzer,
+    dead_letter,
+    dead_letter_record,
+    route,
+)
 
-__all__ = ["EXIT_DELIVERY_FAILED", "PUBLISH_LIMIT", "build_analyzer", "create_app",
-           "fit_for_publish", "publish"]
+__all__ = ["EXIT_DELIVERY_FAILED", "create_app", "fit_for_publish", "publish"]
 
 log = logging.getLogger(__name__)
-
-PUBLISH_LIMIT = codec.PUBLISH_LIMIT
-"""Largest record value the worker publishes (see :data:`streams.codec.PUBLISH_LIMIT`).
-Analyses and alerts are degraded to fit in :func:`streams.pipeline.route`; a record
-still bigger would be refused, so it is replaced before sending."""
 
 HEALTH_INTERVAL = 3.0
 """Seconds between readiness checks (broker probe, partitions, lag) behind ``/health``;
@@ -53,12 +53,6 @@ reprocesses the message instead of skipping it."""
 
 METADATA_MAX_AGE_MS = 10_000
 """How often the worker's consumer refreshes topic metadata, in milliseconds."""
-
-
-def build_analyzer(settings: Settings) -> Analyzer:
-    """Load the knowledge base and compile the core once."""
-    options = AnalysisOptions(scoring=ScoringOptions(alert_threshold=settings.alert_threshold))
-    return Analyzer(load_knowledge(settings.knowledge_dir), options)
 
 
 def _credentials(settings: Settings) -> Any:
@@ -93,7 +87,7 @@ def _truncated_deadletter(record: dict[str, Any], limit: int) -> bytes:
 
 
 def fit_for_publish(routed: Routed, value: bytes | None, key: bytes | None, origin: Origin,
-                    limit: int = PUBLISH_LIMIT) -> Routed:
+                    limit: int = MAX_MESSAGE_BYTES) -> Routed:
     """Make sure every record of ``routed`` is small enough to publish.
 
     A record over ``limit`` would be refused by the producer or the broker,
@@ -106,7 +100,9 @@ def fit_for_publish(routed: Routed, value: bytes | None, key: bytes | None, orig
         value: The input message value.
         key: The input message key.
         origin: Where the input came from.
-        limit: Largest record value in bytes.
+        limit: Largest record value in bytes (:data:`streams.config.MAX_MESSAGE_BYTES`:
+            analyses and alerts are degraded to fit in :func:`route`; a record still
+            bigger would be refused, so it is replaced before sending).
 
     Returns:
         ``routed`` itself when everything fits, else a replacement.
@@ -122,15 +118,8 @@ def fit_for_publish(routed: Routed, value: bytes | None, key: bytes | None, orig
     biggest = max(len(r.value) for r in routed.records)
     log.warning("analysis of %s:%d@%d is %d bytes, over the publish limit %d",
                 origin.topic, origin.partition, origin.offset, biggest, limit)
-    record = {
-        "schema": "deadletter.v1", "reason": "processing_error",
-        "error": f"analysis is {biggest} bytes, over the publish limit of {limit}",
-        "original_b64": codec.b64(value) or "", "original_key_b64": codec.b64(key),
-        "original_size": len(value or b""), "topic": origin.topic,
-        "partition": origin.partition, "offset": origin.offset,
-        "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "article_id": routed.article_id,
-    }
+    record = dead_letter_record(value, key, origin, "processing_error",
+                                f"analysis is {biggest} bytes, over the publish limit of {limit}")
     return Routed((Outgoing("deadletter", key, _truncated_deadletter(record, limit)),),
                   article_id=routed.article_id, error="processing_error")
 
@@ -310,7 +299,7 @@ def create_app(settings: Settings, analyzer: Analyzer | None = None, *,
         producer_linger_ms=1,
         # Every output waits for all in-sync replicas; see publish().
         producer_acks=-1,
-        producer_max_request_size=PUBLISH_LIMIT + 48_576,
+        producer_max_request_size=MAX_MESSAGE_BYTES + 48_576,
         broker_commit_every=1000,
         broker_commit_interval=1.0,
         stream_buffer_maxsize=4096,

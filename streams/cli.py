@@ -11,7 +11,7 @@ import argparse
 import logging
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from streams import __version__, codec
@@ -263,7 +263,7 @@ def cmd_tail(args: argparse.Namespace) -> int:
 
 def cmd_analyze(args: argparse.Namespace) -> int:
     """Analyse article events offline and print one analysis.v1 line each."""
-    from streams.app import build_analyzer
+    from streams.pipeline import build_analyzer
     from streams.sources import iter_inputs
 
     analyzer = build_analyzer(_settings())
@@ -303,14 +303,6 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
 
     return run(_settings(), host=args.host, port=args.port, capacity=args.history,
                allow_open=args.allow_open)
-
-
-def _delegate(module: str) -> Callable[[argparse.Namespace], int]:
-    def run(args: argparse.Namespace) -> int:
-        mod = __import__(module, fromlist=["main"])
-        result: int = mod.main(args.rest)
-        return result
-    return run
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -383,21 +375,23 @@ def build_parser() -> argparse.ArgumentParser:
                    help="allow a non-loopback address without ESCWATCH_DASHBOARD_TOKEN")
     p.set_defaults(func=cmd_dashboard)
 
-    for name, module, text in (
-        ("eval", "streams.evaluation", "score the core on labelled JSONL beside baselines"),
-        ("replay", "streams.replay", "replay an archive or a topic range into an isolated run"),
-        ("backtest", "streams.backtest", "replay a labelled archive and write a report"),
-        ("bench", "streams.bench", "measure throughput, latency and memory"),
-    ):
+    # Only listed here: main() hands these to their own parsers before parsing.
+    for name, (_, text) in DELEGATED.items():
         p = sub.add_parser(name, help=text, add_help=False,
                            description=f"{text}. Run `escwatch {name} --help` for options.")
         p.add_argument("rest", nargs=argparse.REMAINDER)
-        p.set_defaults(func=_delegate(module))
     return parser
 
 
-DELEGATED = {"eval": "streams.evaluation", "replay": "streams.replay",
-             "backtest": "streams.backtest", "bench": "streams.bench"}
+DELEGATED: dict[str, tuple[str, str]] = {
+    "eval": ("streams.evaluation.command",
+             "score the core on labelled JSONL beside baselines"),
+    "replay": ("streams.replay.command",
+               "replay an archive or a topic range into an isolated run"),
+    "backtest": ("streams.replay.backtest", "replay a labelled archive and write a report"),
+    "bench": ("streams.bench.command", "measure throughput, latency and memory"),
+}
+"""The tools beside the worker: sub-command to (module with ``main(argv)``, help)."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -410,7 +404,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args_list and args_list[0] in DELEGATED:
         # These tools own their argument parsing (options may come first).
         try:
-            module = __import__(DELEGATED[args_list[0]], fromlist=["main"])
+            module = __import__(DELEGATED[args_list[0]][0], fromlist=["main"])
             return int(module.main(args_list[1:]))
         except EscwatchError as exc:
             print(f"escwatch {args_list[0]}: error: {exc}", file=sys.stderr)

@@ -22,8 +22,6 @@ __all__ = ["KafkaUnavailableError", "admin", "consumer", "ensure_topics", "produ
 class KafkaUnavailableError(EscwatchError):
     """No broker answered at the configured bootstrap servers."""
 
-    retriable = True
-
 
 def _unavailable(settings: Settings, exc: Exception) -> KafkaUnavailableError:
     return KafkaUnavailableError(

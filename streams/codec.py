@@ -19,13 +19,13 @@ from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import best_match
 from referencing import Registry, Resource
 
+from streams.config import MAX_MESSAGE_BYTES
 from streams.core.model import Article
 from streams.core.text import strip_markup
 from streams.errors import DecodeError, SchemaError, TooLargeError
 
 __all__ = [
-    "DEFAULT_MAX_BYTES",
-    "PUBLISH_LIMIT",
+    "MAX_MESSAGE_BYTES",
     "SCHEMA_DIR",
     "article_from_event",
     "decode_article",
@@ -39,10 +39,6 @@ __all__ = [
 # orjson options used for every event: stable key order makes replays
 # byte-identical; non-str keys never appear in our own events.
 OPTIONS = orjson.OPT_SORT_KEYS
-DEFAULT_MAX_BYTES = 1_000_000
-PUBLISH_LIMIT = 1_000_000
-"""Largest record value the worker publishes: Faust's default producer
-``max_request_size`` and about the broker's default ``message.max.bytes``."""
 MAX_DEPTH = 32
 SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
 SCHEMAS = ("article.v1", "analysis.v1", "alert.v1", "deadletter.v1")
@@ -123,13 +119,13 @@ def _depth(obj: Any, limit: int) -> int:
     return deepest
 
 
-def decode_article(data: bytes | None, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
+def decode_article(data: bytes | None, *, max_bytes: int = MAX_MESSAGE_BYTES) -> Article:
     """Turn message bytes into an :class:`Article`; see :func:`decode_event`."""
     return decode_event(data, max_bytes=max_bytes)[0]
 
 
 def decode_event(
-    data: bytes | None, *, max_bytes: int = DEFAULT_MAX_BYTES
+    data: bytes | None, *, max_bytes: int = MAX_MESSAGE_BYTES
 ) -> tuple[Article, float | None]:
     """Turn message bytes into an :class:`Article` and its send stamp, or say why not.
 

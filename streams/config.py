@@ -1,57 +1,211 @@
 """Settings: one frozen object built from the environment at start-up.
 
-Every setting has an ``ESCWATCH_*`` (or standard ``KAFKA_*``) variable; the
-README's configuration table lists them all. Nothing else in the project
-reads the environment.
+Every setting is declared once, in :data:`SETTINGS` (and the Kafka security
+variables in :data:`SECURITY_SETTINGS`): its environment variable, its
+default and what it means. :meth:`Settings.from_env` reads the environment
+through that table, :meth:`Settings.to_env` writes a :class:`Settings` back
+into variables (for a child worker), and the README's configuration table
+is rendered from it (:func:`readme_rows`; a unit test keeps them equal).
+Nothing else in the project reads the environment.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from streams import topics
 from streams.errors import ConfigError
 
-__all__ = ["KafkaSecurity", "Settings"]
+__all__ = ["MAX_MESSAGE_BYTES", "SECURITY_SETTINGS", "SETTINGS", "KafkaSecurity", "Setting",
+           "Settings", "readme_rows"]
+
+MAX_MESSAGE_BYTES = 1_000_000
+"""The 1 MB limit: the default largest accepted article message and the largest
+record value the worker publishes (Faust's default producer ``max_request_size``
+and about the broker's default ``message.max.bytes``)."""
+
+Kind = Literal["str", "upper", "optional", "path", "optional_path", "int", "float",
+               "positive"]
 
 
-def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 0) -> int:
-    raw = env.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError as exc:
-        raise ConfigError(f"{name}={raw!r} is not a whole number") from exc
-    if value < minimum:
-        raise ConfigError(f"{name}={value} is below the minimum {minimum}")
-    return value
+@dataclass(frozen=True, slots=True)
+class Setting:
+    """The declaration of one setting.
+
+    Attributes:
+        name: Attribute of :class:`Settings` (or :class:`KafkaSecurity`).
+        env: Its environment variable.
+        default: Its default value (None: unset).
+        doc: What it means, as the README's configuration table says it.
+        kind: How the text is read: ``str``, ``upper`` (upper-cased), ``optional``
+            (empty is None), ``path``, ``optional_path``, ``int``, ``float`` or
+            ``positive`` (a float above 0).
+        minimum: Smallest accepted value of an ``int``.
+        shown: The default as the README shows it, when not the value itself.
+    """
+
+    name: str
+    env: str
+    default: Any
+    doc: str
+    kind: Kind = "str"
+    minimum: int = 0
+    shown: str | None = None
+
+    def read(self, env: Mapping[str, str]) -> Any:
+        """The value of this setting in ``env``; unset or empty gives the default.
+
+        Raises:
+            ConfigError: naming the variable when its text is not a valid value.
+        """
+        raw = env.get(self.env)
+        if raw is None or raw == "":
+            return self.default
+        if self.kind in ("str", "optional"):
+            return raw
+        if self.kind == "upper":
+            return raw.upper()
+        if self.kind in ("path", "optional_path"):
+            return Path(raw)
+        if self.kind == "int":
+            try:
+                number = int(raw)
+            except ValueError as exc:
+                raise ConfigError(f"{self.env}={raw!r} is not a whole number") from exc
+            if number < self.minimum:
+                raise ConfigError(f"{self.env}={number} is below the minimum {self.minimum}")
+            return number
+        try:
+            value = float(raw)
+        except ValueError as exc:
+            raise ConfigError(f"{self.env}={raw!r} is not a number") from exc
+        if self.kind == "positive" and not value > 0:
+            raise ConfigError(f"{self.env}={value} must be above 0")
+        return value
+
+    def text(self, value: Any) -> str:
+        """``value`` as the variable's text, which :meth:`read` turns back into it
+        (None becomes the empty text, which reads as unset)."""
+        if value is None:
+            return ""
+        if isinstance(value, float):
+            return repr(value)
+        return str(value)
+
+    def readme_default(self) -> str:
+        """The default as the README's table shows it."""
+        if self.shown is not None:
+            return self.shown
+        if self.default is None:
+            return "–"
+        if isinstance(self.default, float) and self.default.is_integer():
+            return f"`{int(self.default)}`"
+        return f"`{self.default}`"
 
 
-def _float(env: Mapping[str, str], name: str, default: float) -> float:
-    raw = env.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        return float(raw)
-    except ValueError as exc:
-        raise ConfigError(f"{name}={raw!r} is not a number") from exc
+SETTINGS: tuple[Setting, ...] = (
+    Setting("bootstrap_servers", "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092",
+            "comma-separated brokers"),
+    Setting("app_id", "ESCWATCH_APP_ID", "escwatch", "Faust app id and consumer group"),
+    Setting("topic_raw", "ESCWATCH_TOPIC_RAW", topics.RAW, "input topic"),
+    Setting("topic_analyzed", "ESCWATCH_TOPIC_ANALYZED", topics.ANALYZED, "analyses"),
+    Setting("topic_alerts", "ESCWATCH_TOPIC_ALERTS", topics.ALERTS, "alerts"),
+    Setting("topic_deadletter", "ESCWATCH_TOPIC_DEADLETTER", topics.DEADLETTER,
+            "rejected input"),
+    Setting("partitions", "ESCWATCH_PARTITIONS", 1, "partitions of topics the worker creates",
+            "int", minimum=1),
+    Setting("max_attempts", "ESCWATCH_MAX_ATTEMPTS", 2,
+            "unfinished starts on one message (each ended by a crash) before it is "
+            "dead-lettered as `poison`", "int", minimum=1),
+    Setting("article_time_budget", "ESCWATCH_ARTICLE_TIME_BUDGET", 10.0,
+            "seconds one analysis may take before the message is dead-lettered as "
+            "`budget_exceeded` (`0`: unbounded)", "float"),
+    Setting("replication", "ESCWATCH_REPLICATION", 3,
+            "replication of topics the worker creates, capped at the live brokers "
+            "(`min.insync.replicas` 2 from three replicas on)", "int", minimum=1),
+    Setting("max_message_bytes", "ESCWATCH_MAX_MESSAGE_BYTES", MAX_MESSAGE_BYTES,
+            "largest accepted article message; larger ones are dead-lettered", "int",
+            minimum=1024),
+    Setting("alert_threshold", "ESCWATCH_ALERT_THRESHOLD", 25.0,
+            "lowest article score (0–100) that raises an alert", "float"),
+    Setting("knowledge_dir", "ESCWATCH_KNOWLEDGE_DIR", None,
+            "folder of knowledge files replacing the packaged ones", "optional_path",
+            shown="packaged"),
+    Setting("web_host", "ESCWATCH_WEB_HOST", "127.0.0.1",
+            "bind address of `/health` and `/metrics`"),
+    Setting("web_port", "ESCWATCH_WEB_PORT", 6066, "their port, or the first one tried", "int",
+            minimum=1),
+    Setting("web_port_range", "ESCWATCH_WEB_PORT_RANGE", 10,
+            "ports tried from `ESCWATCH_WEB_PORT` on, so several workers share a host "
+            "(`1`: that port or fail)", "int", minimum=1),
+    Setting("data_dir", "ESCWATCH_DATA_DIR", Path(".cache/escwatch-data"),
+            "Faust's local state", "path"),
+    Setting("run_id", "ESCWATCH_RUN_ID", None, "set by replays: suffixes output topics",
+            "optional"),
+    Setting("log_level", "ESCWATCH_LOG_LEVEL", "INFO", "worker log level", "upper"),
+    Setting("log_repeat_interval", "ESCWATCH_LOG_REPEAT_INTERVAL", 30.0,
+            "seconds: a repeated Kafka/Faust log message is written once per interval, with "
+            "the count of repeats dropped", "positive"),
+    Setting("connect_timeout", "ESCWATCH_CONNECT_TIMEOUT", 4.0,
+            "seconds the CLI tools (ingest, tail, replay, backtest) wait for a first broker "
+            "answer before saying none answers", "positive"),
+    Setting("reconnect_backoff_ms", "ESCWATCH_RECONNECT_BACKOFF_MS", 250,
+            "first wait before reconnecting after a failed connection or metadata refresh "
+            "(worker and CLI); doubles each time", "int", minimum=1),
+    Setting("reconnect_backoff_max_ms", "ESCWATCH_RECONNECT_BACKOFF_MAX_MS", 10_000,
+            "longest such wait", "int", minimum=1),
+    Setting("health_stale_seconds", "ESCWATCH_HEALTH_STALE_SECONDS", 60.0,
+            "`/health` is not ready when input is waiting (lag > 0) and nothing was processed "
+            "for this long", "positive"),
+    Setting("topic_trends", "ESCWATCH_TOPIC_TRENDS", "monitoring.trends",
+            "trend records the dashboard shows when the topic exists"),
+    Setting("dashboard_host", "ESCWATCH_DASHBOARD_HOST", "127.0.0.1",
+            "bind address of `escwatch dashboard`"),
+    Setting("dashboard_port", "ESCWATCH_DASHBOARD_PORT", 8066, "its port", "int", minimum=1),
+    Setting("dashboard_token", "ESCWATCH_DASHBOARD_TOKEN", None,
+            "when set, the page and its API require it (never logged or shown)", "optional"),
+    Setting("dashboard_history", "ESCWATCH_DASHBOARD_HISTORY", 10_000,
+            "most alerts the dashboard keeps (the last N of the topic)", "int", minimum=1),
+    Setting("dashboard_text_mb", "ESCWATCH_DASHBOARD_TEXT_MB", 64,
+            "memory budget for the article texts it keeps", "int", minimum=0),
+)
+"""Every setting of :class:`Settings` but ``security``, in the README's order."""
+
+SECURITY_SETTINGS: tuple[Setting, ...] = (
+    Setting("protocol", "KAFKA_SECURITY_PROTOCOL", "PLAINTEXT",
+            "`PLAINTEXT`, `SSL`, `SASL_PLAINTEXT`, `SASL_SSL`", "upper"),
+    Setting("sasl_mechanism", "KAFKA_SASL_MECHANISM", None,
+            "`PLAIN`, `SCRAM-SHA-256`, `SCRAM-SHA-512`", "optional", shown="`PLAIN` when SASL"),
+    Setting("sasl_username", "KAFKA_SASL_USERNAME", None, "SASL user name", "optional"),
+    Setting("sasl_password", "KAFKA_SASL_PASSWORD", None,
+            "SASL password (never logged)", "optional"),
+    Setting("ssl_cafile", "KAFKA_SSL_CAFILE", None, "CA bundle that verifies the broker",
+            "optional", shown="system CAs"),
+    Setting("ssl_certfile", "KAFKA_SSL_CERTFILE", None,
+            "client certificate for mutual TLS", "optional"),
+    Setting("ssl_keyfile", "KAFKA_SSL_KEYFILE", None, "client key for mutual TLS", "optional"),
+)
+"""The TLS / SASL settings of :class:`KafkaSecurity`."""
+
+_DEFAULTS: dict[str, Any] = {s.name: s.default for s in (*SETTINGS, *SECURITY_SETTINGS)}
+_SECURITY = {s.name: s for s in SECURITY_SETTINGS}
 
 
-def _positive(env: Mapping[str, str], name: str, default: float) -> float:
-    value = _float(env, name, default)
-    if not value > 0:
-        raise ConfigError(f"{name}={value} must be above 0")
-    return value
+def readme_rows() -> list[str]:
+    """The README's configuration table rows of every declared setting, in order:
+    ``| `VARIABLE` | default | meaning |``."""
+    declared = (SETTINGS[0], *SECURITY_SETTINGS, *SETTINGS[1:])
+    return [f"| `{s.env}` | {s.readme_default()} | {s.doc} |" for s in declared]
 
 
 @dataclass(frozen=True, slots=True)
 class KafkaSecurity:
-    """TLS and SASL settings passed to every Kafka client.
+    """TLS and SASL settings passed to every Kafka client (see :data:`SECURITY_SETTINGS`).
 
     Attributes:
         protocol: security.protocol: PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL.
@@ -63,38 +217,35 @@ class KafkaSecurity:
         ssl_keyfile: Client key for mutual TLS, or None.
     """
 
-    protocol: str = "PLAINTEXT"
-    sasl_mechanism: str | None = None
-    sasl_username: str | None = None
-    sasl_password: str | None = field(default=None, repr=False)
-    ssl_cafile: str | None = None
-    ssl_certfile: str | None = None
-    ssl_keyfile: str | None = None
+    protocol: str = _DEFAULTS["protocol"]
+    sasl_mechanism: str | None = _DEFAULTS["sasl_mechanism"]
+    sasl_username: str | None = _DEFAULTS["sasl_username"]
+    sasl_password: str | None = field(default=_DEFAULTS["sasl_password"], repr=False)
+    ssl_cafile: str | None = _DEFAULTS["ssl_cafile"]
+    ssl_certfile: str | None = _DEFAULTS["ssl_certfile"]
+    ssl_keyfile: str | None = _DEFAULTS["ssl_keyfile"]
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> KafkaSecurity:
         """Read the ``KAFKA_SECURITY_PROTOCOL`` family of variables."""
-        protocol = env.get("KAFKA_SECURITY_PROTOCOL", "PLAINTEXT").upper()
+        values = {s.name: s.read(env) for s in SECURITY_SETTINGS}
+        protocol = values["protocol"]
         if protocol not in {"PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"}:
             raise ConfigError(f"KAFKA_SECURITY_PROTOCOL={protocol!r} is not one of "
                               "PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL")
-        mechanism = env.get("KAFKA_SASL_MECHANISM") or None
+        mechanism = values["sasl_mechanism"]
         if protocol.startswith("SASL") and mechanism is None:
             mechanism = "PLAIN"
         if mechanism and mechanism.upper() not in {"PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"}:
             raise ConfigError(f"KAFKA_SASL_MECHANISM={mechanism!r} is not supported")
-        sec = cls(
-            protocol=protocol,
-            sasl_mechanism=mechanism.upper() if mechanism else None,
-            sasl_username=env.get("KAFKA_SASL_USERNAME") or None,
-            sasl_password=env.get("KAFKA_SASL_PASSWORD") or None,
-            ssl_cafile=env.get("KAFKA_SSL_CAFILE") or None,
-            ssl_certfile=env.get("KAFKA_SSL_CERTFILE") or None,
-            ssl_keyfile=env.get("KAFKA_SSL_KEYFILE") or None,
-        )
+        sec = cls(**{**values, "sasl_mechanism": mechanism.upper() if mechanism else None})
         if protocol.startswith("SASL") and not (sec.sasl_username and sec.sasl_password):
             raise ConfigError(f"{protocol} needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD")
         return sec
+
+    def to_env(self) -> dict[str, str]:
+        """These settings as the variables :meth:`from_env` reads back into them."""
+        return {s.env: s.text(getattr(self, s.name)) for s in SECURITY_SETTINGS}
 
     def kafka_python(self) -> dict[str, Any]:
         """Keyword arguments for kafka-python clients."""
@@ -113,126 +264,68 @@ class KafkaSecurity:
 class Settings:
     """Everything configurable, read once from the environment.
 
-    Attributes:
-        bootstrap_servers: ``KAFKA_BOOTSTRAP_SERVERS``.
-        app_id: Faust application id and consumer group (``ESCWATCH_APP_ID``).
-        topic_raw: Input topic (``ESCWATCH_TOPIC_RAW``).
-        topic_analyzed: One analysis per article (``ESCWATCH_TOPIC_ANALYZED``).
-        topic_alerts: Alerts (``ESCWATCH_TOPIC_ALERTS``).
-        topic_deadletter: Rejected input (``ESCWATCH_TOPIC_DEADLETTER``).
-        partitions: Partitions for topics the worker creates.
-        max_attempts: Starts on one message that ended in a crash before it is
-            dead-lettered as poison (``ESCWATCH_MAX_ATTEMPTS``).
-        article_time_budget: Wall-clock seconds one analysis may take before it
-            is dead-lettered as ``budget_exceeded`` (0: unbounded).
-        replication: Replication factor for topics the worker creates, capped
-            at the number of live brokers (default 3).
-        max_message_bytes: Largest accepted article message (default 1 MB).
-        alert_threshold: Lowest article score that raises an alert.
-        knowledge_dir: Folder of knowledge files overriding the packaged ones.
-        web_host: Address of the health and metrics endpoint (127.0.0.1).
-        web_port: Its port, or the first one tried (see ``web_port_range``).
-        web_port_range: How many ports from ``web_port`` on a worker tries, so
-            several workers share a host (1: only ``web_port``).
-        data_dir: Faust's local state folder.
-        run_id: Set for isolated replays: suffixes output topics.
-        log_level: Logging level name.
-        connect_timeout: Seconds the CLI tools wait for a first broker answer
-            (``ESCWATCH_CONNECT_TIMEOUT``) before saying that none answers.
-        reconnect_backoff_ms: First wait before reconnecting to a broker
-            (``ESCWATCH_RECONNECT_BACKOFF_MS``); doubles on each failure.
-        reconnect_backoff_max_ms: Longest wait between reconnects
-            (``ESCWATCH_RECONNECT_BACKOFF_MAX_MS``).
-        log_repeat_interval: Seconds between the summaries of repeated
-            Kafka client log lines (``ESCWATCH_LOG_REPEAT_INTERVAL``).
-        health_stale_seconds: ``/health`` is not ready when input is waiting
-            and nothing was processed for this long (``ESCWATCH_HEALTH_STALE_SECONDS``).
-        security: TLS / SASL settings for Kafka clients.
-        topic_trends: Trend records the dashboard shows when the topic exists
-            (``ESCWATCH_TOPIC_TRENDS``).
-        dashboard_host: Bind address of ``escwatch dashboard`` (127.0.0.1).
-        dashboard_port: Its port (``ESCWATCH_DASHBOARD_PORT``, 8066).
-        dashboard_token: Access token the dashboard requires when set; never
-            logged (see ``__repr__``).
-        dashboard_history: Most alerts the dashboard keeps and shows.
-        dashboard_text_mb: Memory budget for article texts kept by the dashboard.
+    Each attribute but ``security`` is declared in :data:`SETTINGS`, which holds
+    its environment variable, default and meaning; ``security`` holds the
+    :data:`SECURITY_SETTINGS`. The defaults below come from those tables.
     """
 
-    bootstrap_servers: str = "127.0.0.1:9092"
-    app_id: str = "escwatch"
-    topic_raw: str = topics.RAW
-    topic_analyzed: str = topics.ANALYZED
-    topic_alerts: str = topics.ALERTS
-    topic_deadletter: str = topics.DEADLETTER
-    partitions: int = 1
-    max_attempts: int = 2
-    article_time_budget: float = 10.0
-    replication: int = 3
-    max_message_bytes: int = 1_000_000
-    alert_threshold: float = 25.0
-    knowledge_dir: Path | None = None
-    web_host: str = "127.0.0.1"
-    web_port: int = 6066
-    web_port_range: int = 10
-    data_dir: Path = Path(".cache/escwatch-data")
-    run_id: str | None = None
-    log_level: str = "INFO"
-    connect_timeout: float = 4.0
-    reconnect_backoff_ms: int = 250
-    reconnect_backoff_max_ms: int = 10_000
-    log_repeat_interval: float = 30.0
-    health_stale_seconds: float = 60.0
+    bootstrap_servers: str = _DEFAULTS["bootstrap_servers"]
+    app_id: str = _DEFAULTS["app_id"]
+    topic_raw: str = _DEFAULTS["topic_raw"]
+    topic_analyzed: str = _DEFAULTS["topic_analyzed"]
+    topic_alerts: str = _DEFAULTS["topic_alerts"]
+    topic_deadletter: str = _DEFAULTS["topic_deadletter"]
+    partitions: int = _DEFAULTS["partitions"]
+    max_attempts: int = _DEFAULTS["max_attempts"]
+    article_time_budget: float = _DEFAULTS["article_time_budget"]
+    replication: int = _DEFAULTS["replication"]
+    max_message_bytes: int = _DEFAULTS["max_message_bytes"]
+    alert_threshold: float = _DEFAULTS["alert_threshold"]
+    knowledge_dir: Path | None = _DEFAULTS["knowledge_dir"]
+    web_host: str = _DEFAULTS["web_host"]
+    web_port: int = _DEFAULTS["web_port"]
+    web_port_range: int = _DEFAULTS["web_port_range"]
+    data_dir: Path = _DEFAULTS["data_dir"]
+    run_id: str | None = _DEFAULTS["run_id"]
+    log_level: str = _DEFAULTS["log_level"]
+    connect_timeout: float = _DEFAULTS["connect_timeout"]
+    reconnect_backoff_ms: int = _DEFAULTS["reconnect_backoff_ms"]
+    reconnect_backoff_max_ms: int = _DEFAULTS["reconnect_backoff_max_ms"]
+    log_repeat_interval: float = _DEFAULTS["log_repeat_interval"]
+    health_stale_seconds: float = _DEFAULTS["health_stale_seconds"]
     security: KafkaSecurity = field(default_factory=KafkaSecurity)
-    topic_trends: str = "monitoring.trends"
-    dashboard_host: str = "127.0.0.1"
-    dashboard_port: int = 8066
-    dashboard_token: str | None = field(default=None, repr=False)
-    dashboard_history: int = 10_000
-    dashboard_text_mb: int = 64
+    topic_trends: str = _DEFAULTS["topic_trends"]
+    dashboard_host: str = _DEFAULTS["dashboard_host"]
+    dashboard_port: int = _DEFAULTS["dashboard_port"]
+    dashboard_token: str | None = field(default=_DEFAULTS["dashboard_token"], repr=False)
+    dashboard_history: int = _DEFAULTS["dashboard_history"]
+    dashboard_text_mb: int = _DEFAULTS["dashboard_text_mb"]
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
-        """Build settings from ``env`` (default: ``os.environ``).
+        """Build settings from ``env`` (default: ``os.environ``) through :data:`SETTINGS`.
+
+        An unset or empty variable gives the setting's default.
 
         Raises:
             ConfigError: naming the variable that holds a bad value.
         """
         env = os.environ if env is None else env
-        knowledge = env.get("ESCWATCH_KNOWLEDGE_DIR")
-        return cls(
-            bootstrap_servers=env.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092"),
-            app_id=env.get("ESCWATCH_APP_ID", "escwatch"),
-            topic_raw=env.get("ESCWATCH_TOPIC_RAW", topics.RAW),
-            topic_analyzed=env.get("ESCWATCH_TOPIC_ANALYZED", topics.ANALYZED),
-            topic_alerts=env.get("ESCWATCH_TOPIC_ALERTS", topics.ALERTS),
-            topic_deadletter=env.get("ESCWATCH_TOPIC_DEADLETTER", topics.DEADLETTER),
-            partitions=_int(env, "ESCWATCH_PARTITIONS", 1, minimum=1),
-            max_attempts=_int(env, "ESCWATCH_MAX_ATTEMPTS", 2, minimum=1),
-            article_time_budget=_float(env, "ESCWATCH_ARTICLE_TIME_BUDGET", 10.0),
-            replication=_int(env, "ESCWATCH_REPLICATION", 3, minimum=1),
-            max_message_bytes=_int(env, "ESCWATCH_MAX_MESSAGE_BYTES", 1_000_000, minimum=1024),
-            alert_threshold=_float(env, "ESCWATCH_ALERT_THRESHOLD", 25.0),
-            knowledge_dir=Path(knowledge) if knowledge else None,
-            web_host=env.get("ESCWATCH_WEB_HOST", "127.0.0.1"),
-            web_port=_int(env, "ESCWATCH_WEB_PORT", 6066, minimum=1),
-            web_port_range=_int(env, "ESCWATCH_WEB_PORT_RANGE", 10, minimum=1),
-            data_dir=Path(env.get("ESCWATCH_DATA_DIR", ".cache/escwatch-data")),
-            run_id=env.get("ESCWATCH_RUN_ID") or None,
-            log_level=env.get("ESCWATCH_LOG_LEVEL", "INFO").upper(),
-            connect_timeout=_positive(env, "ESCWATCH_CONNECT_TIMEOUT", 4.0),
-            reconnect_backoff_ms=_int(env, "ESCWATCH_RECONNECT_BACKOFF_MS", 250, minimum=1),
-            reconnect_backoff_max_ms=_int(env, "ESCWATCH_RECONNECT_BACKOFF_MAX_MS", 10_000,
-                                          minimum=1),
-            log_repeat_interval=_positive(env, "ESCWATCH_LOG_REPEAT_INTERVAL", 30.0),
-            health_stale_seconds=_positive(env, "ESCWATCH_HEALTH_STALE_SECONDS", 60.0),
-            security=KafkaSecurity.from_env(env),
-            topic_trends=env.get("ESCWATCH_TOPIC_TRENDS", "monitoring.trends"),
-            dashboard_host=env.get("ESCWATCH_DASHBOARD_HOST", "127.0.0.1"),
-            dashboard_port=_int(env, "ESCWATCH_DASHBOARD_PORT", 8066, minimum=1),
-            dashboard_token=env.get("ESCWATCH_DASHBOARD_TOKEN") or None,
-            dashboard_history=_int(env, "ESCWATCH_DASHBOARD_HISTORY", 10_000, minimum=1),
-            dashboard_text_mb=_int(env, "ESCWATCH_DASHBOARD_TEXT_MB", 64, minimum=0),
-        )
+        values = {s.name: s.read(env) for s in SETTINGS}
+        return cls(**values, security=KafkaSecurity.from_env(env))
+
+    def to_env(self) -> dict[str, str]:
+        """Every setting as its environment variable, so that
+        ``Settings.from_env(s.to_env()) == s``.
+
+        Used to start a worker process on these settings (replays, the bench):
+        merge it over ``os.environ``. An unset optional setting is the empty
+        text, which :meth:`from_env` reads as unset, so it also hides an
+        inherited variable.
+        """
+        env = {s.env: s.text(getattr(self, s.name)) for s in SETTINGS}
+        env.update(self.security.to_env())
+        return env
 
     def for_run(self, run_id: str) -> Settings:
         """Settings of an isolated replay: own app id and suffixed outputs."""
@@ -245,6 +338,10 @@ class Settings:
             topic_deadletter=f"{self.topic_deadletter}.{run_id}",
         )
 
+
+# ---------------------------------------------------------------------------------------
+# End of the Settings declarations. Sections appended below this line belong to other
+# parts of the project.
 
 # --------------------------------------------------------------------------
 # The local development broker (``escwatch kafka``, :mod:`streams.localkafka`)
@@ -355,3 +452,7 @@ class LocalBrokerSettings:
 
 
 __all__ += ["LocalBrokerSettings"]
+
+
+if __name__ == "__main__":  # python -m streams.config: print the README's table rows
+    sys.stdout.write("\n".join(readme_rows()) + "\n")

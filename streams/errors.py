@@ -1,7 +1,7 @@
 """The project's error hierarchy: one root, specific subclasses.
 
-Each error says whether retrying the same input can help (``retriable``), so
-the worker can tell a broker hiccup from a message that will never parse.
+A :class:`DecodeError` carries the dead-letter ``reason`` of the message that
+caused it; the CLI reports any :class:`EscwatchError` as a one-line error.
 """
 
 from __future__ import annotations
@@ -17,8 +17,6 @@ __all__ = [
 
 class EscwatchError(Exception):
     """Root of every error the project raises on purpose."""
-
-    retriable: bool = False
 
 
 class ConfigError(EscwatchError):

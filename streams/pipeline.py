@@ -16,14 +16,28 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from streams import codec, fitting
-from streams.core.analyze import Analyzer
+from streams.config import MAX_MESSAGE_BYTES, Settings
+from streams.core.analyze import AnalysisOptions, Analyzer
+from streams.core.scoring import ScoringOptions
 from streams.errors import DecodeError
+from streams.knowledge.loader import load_knowledge
 
-__all__ = ["Origin", "Outgoing", "Routed", "dead_letter", "route"]
+__all__ = ["DEADLETTER_TIME_FORMAT", "Origin", "Outgoing", "Routed", "build_analyzer",
+           "dead_letter", "dead_letter_record", "route"]
 
 log = logging.getLogger(__name__)
 
 Destination = Literal["analyzed", "alerts", "deadletter"]
+
+DEADLETTER_TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+"""The ``time`` of every dead letter: RFC 3339 in UTC, whole seconds."""
+
+
+def build_analyzer(settings: Settings) -> Analyzer:
+    """Load the knowledge base (``settings.knowledge_dir`` over the packaged files)
+    and compile the core once, with the configured alert threshold."""
+    options = AnalysisOptions(scoring=ScoringOptions(alert_threshold=settings.alert_threshold))
+    return Analyzer(load_knowledge(settings.knowledge_dir), options)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,11 +100,22 @@ def _article_id(value: bytes | None, key: bytes | None) -> str | None:
     return key.decode("utf-8", "replace") if key else None
 
 
-def dead_letter(value: bytes | None, key: bytes | None, origin: Origin, reason: str,
-                message: str, now: datetime | None = None) -> Outgoing:
-    """A ``deadletter.v1`` record for a message that cannot be processed."""
-    when = (now or datetime.now(UTC)).isoformat().replace("+00:00", "Z")
-    record = {
+def dead_letter_record(value: bytes | None, key: bytes | None, origin: Origin, reason: str,
+                       message: str, now: datetime | None = None) -> dict[str, Any]:
+    """The one ``deadletter.v1`` record builder (see ``streams/schemas/deadletter.v1.json``).
+
+    Args:
+        value: The rejected message value (kept whole, base64; the worker may
+            cut it to fit the publish limit, see :func:`streams.app.fit_for_publish`).
+        key: Its key.
+        origin: Where it came from.
+        reason: One of the schema's reasons (``decode_error``, ``poison``, ...).
+        message: What is wrong, for people.
+        now: Rejection time (default: the wall clock), written in
+            :data:`DEADLETTER_TIME_FORMAT`.
+    """
+    when = (now or datetime.now(UTC)).astimezone(UTC).strftime(DEADLETTER_TIME_FORMAT)
+    return {
         "schema": "deadletter.v1",
         "reason": reason,
         "error": message,
@@ -103,7 +128,13 @@ def dead_letter(value: bytes | None, key: bytes | None, origin: Origin, reason: 
         "time": when,
         "article_id": _article_id(value, key),
     }
-    return Outgoing("deadletter", key, codec.dumps(record))
+
+
+def dead_letter(value: bytes | None, key: bytes | None, origin: Origin, reason: str,
+                message: str, now: datetime | None = None) -> Outgoing:
+    """A ``deadletter.v1`` record (:func:`dead_letter_record`) to publish."""
+    return Outgoing("deadletter", key,
+                    codec.dumps(dead_letter_record(value, key, origin, reason, message, now)))
 
 
 def route(
@@ -112,10 +143,10 @@ def route(
     origin: Origin,
     analyzer: Analyzer,
     *,
-    max_bytes: int = codec.DEFAULT_MAX_BYTES,
+    max_bytes: int = MAX_MESSAGE_BYTES,
     run_id: str | None = None,
     now: datetime | None = None,
-    publish_limit: int = codec.PUBLISH_LIMIT,
+    publish_limit: int = MAX_MESSAGE_BYTES,
 ) -> Routed:
     """Decode, analyse and encode one message.
 

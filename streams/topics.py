@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
-__all__ = ["ALERTS", "ANALYZED", "DEADLETTER", "DEFAULT_TOPICS", "RAW"]
+__all__ = ["ALERTS", "ANALYZED", "DEADLETTER", "RAW"]
 
 RAW = "articles.raw"
 ANALYZED = "articles.analyzed"
 ALERTS = "monitoring.alerts"
 DEADLETTER = "articles.deadletter"
-
-DEFAULT_TOPICS: dict[str, str] = {
-    "raw": RAW,
-    "analyzed": ANALYZED,
-    "alerts": ALERTS,
-    "deadletter": DEADLETTER,
-}

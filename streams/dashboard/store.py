@@ -27,11 +27,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from streams.core.scoring import LEVELS
 from streams.core.text import strip_markup
 
-__all__ = ["LEVELS", "AlertStore", "TrendStore", "clean_alert", "segments"]
+__all__ = ["AlertStore", "TrendStore", "clean_alert", "segments"]
 
-LEVELS = ("low", "medium", "high", "critical")
 _COUNTRY_ID = re.compile(r"^[A-Z]{3}$")
 _MAX_FIELD = 4096
 

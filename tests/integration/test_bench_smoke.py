@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from kafka import KafkaAdminClient
 
-from streams import bench
+from streams.bench.command import main as bench_main
 
 pytestmark = [pytest.mark.kafka, pytest.mark.timeout(240)]
 
@@ -37,7 +37,7 @@ class TestEndToEndBench:
         checks, and leave no topic of the run on the broker."""
         monkeypatch.setenv("KAFKA_BOOTSTRAP_SERVERS", kafka_bootstrap)
         out = tmp_path / "e2e.json"
-        code = bench.main(["e2e", "--corpus", str(tiny_corpus), "--articles", "5",
+        code = bench_main(["e2e", "--corpus", str(tiny_corpus), "--articles", "5",
                            "--rate", "5", "--duration", "2", "--timeout", "150",
                            "--json", str(out)])
         assert code == 0

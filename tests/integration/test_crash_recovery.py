@@ -17,9 +17,9 @@ import pytest
 from kafka import KafkaConsumer, KafkaProducer
 
 from streams import codec
-from streams.app import build_analyzer
 from streams.clients import ensure_topics
 from streams.config import Settings
+from streams.pipeline import build_analyzer
 from tests.integration.conftest import ROOT
 
 pytestmark = [pytest.mark.kafka, pytest.mark.slow, pytest.mark.timeout(300)]

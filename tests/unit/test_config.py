@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
+from pathlib import Path
+
 import pytest
 
-from streams import topics
-from streams.config import Settings
+from streams import codec, topics
+from streams.config import (
+    MAX_MESSAGE_BYTES,
+    SECURITY_SETTINGS,
+    SETTINGS,
+    KafkaSecurity,
+    Settings,
+    readme_rows,
+)
 from streams.errors import ConfigError
 
 
@@ -47,3 +57,47 @@ class TestSettings:
         assert {run.topic_analyzed, run.topic_deadletter}.isdisjoint(
             {live.topic_analyzed, live.topic_deadletter})
         assert run.topic_raw == live.topic_raw
+
+
+class TestDeclarations:
+    def test_every_field_is_declared_once(self) -> None:
+        """Each Settings attribute but security has exactly one declaration, one variable."""
+        names = [s.name for s in SETTINGS]
+        envs = [s.env for s in (*SETTINGS, *SECURITY_SETTINGS)]
+        assert sorted(names) == sorted(f.name for f in fields(Settings) if f.name != "security")
+        assert sorted(s.name for s in SECURITY_SETTINGS) == sorted(
+            f.name for f in fields(KafkaSecurity))
+        assert len(set(envs)) == len(envs)
+
+    def test_defaults_come_from_the_declarations(self) -> None:
+        """Settings() and Settings.from_env({}) both hold the declared defaults."""
+        built, read = Settings(), Settings.from_env({})
+        for s in SETTINGS:
+            assert getattr(built, s.name) == s.default, s.name
+            assert getattr(read, s.name) == s.default, s.name
+        assert read.max_message_bytes == MAX_MESSAGE_BYTES == codec.MAX_MESSAGE_BYTES
+
+    def test_to_env_round_trips(self, tmp_path: Path) -> None:
+        """from_env(to_env(s)) == s, for the defaults and for changed values."""
+        s = Settings.from_env({"ESCWATCH_KNOWLEDGE_DIR": str(tmp_path),
+                               "ESCWATCH_ALERT_THRESHOLD": "33.3", "ESCWATCH_RUN_ID": "r1",
+                               "ESCWATCH_LOG_LEVEL": "debug", "KAFKA_SECURITY_PROTOCOL": "SSL",
+                               "KAFKA_SSL_CAFILE": "/ca.pem", "ESCWATCH_PARTITIONS": "4"})
+        for settings in (Settings(), s, s.for_run("r2")):
+            assert Settings.from_env(settings.to_env()) == settings
+        assert s.to_env()["ESCWATCH_ALERT_THRESHOLD"] == "33.3"
+        assert Settings().to_env()["ESCWATCH_KNOWLEDGE_DIR"] == ""
+
+    def test_readme_table_matches_the_declarations(self) -> None:
+        """The README's Configuration table holds exactly the declared rows (names,
+        defaults, meanings), as `python -m streams.config` prints them."""
+        readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+        table = readme.split("## Configuration", 1)[1].split("\n## ", 1)[0]
+        rows = [line for line in table.splitlines() if line.startswith("| `")]
+        declared = {s.env for s in (*SETTINGS, *SECURITY_SETTINGS)}
+        documented = [r for r in rows if r.split("`")[1] in declared]
+        assert documented == readme_rows()
+        others = {r.split("`")[1] for r in rows} - declared
+        # Read elsewhere: the local broker (escwatch kafka) and the build.
+        assert others <= {"ESCWATCH_KAFKA_PORT", "ESCWATCH_KAFKA_VERSION", "ESCWATCH_KAFKA_HOME",
+                          "ESCWATCH_KAFKA_STATE", "ESCWATCH_COMPOSE_FILE", "ESCWATCH_MYPYC"}

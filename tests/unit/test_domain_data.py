@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from streams.evaluation import HARD_NEGATIVE_KINDS, NEWS_DOMAINS, NEWS_LEVELS, read_dataset
+from streams.evaluation.datasets import HARD_NEGATIVE_KINDS, NEWS_DOMAINS, NEWS_LEVELS, read_dataset
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "devnews.jsonl"
 

@@ -8,10 +8,9 @@ import orjson
 import pytest
 
 from streams import codec, fitting
-from streams.app import build_analyzer
 from streams.config import Settings
 from streams.core.analyze import Analyzer
-from streams.pipeline import Origin, route
+from streams.pipeline import Origin, build_analyzer, route
 from tests.integration.conftest import ROOT
 
 
@@ -46,7 +45,7 @@ class TestLongArticles:
                        max_bytes=1_000_000)
         kinds = [r.destination for r in routed.records]
         assert kinds == ["analyzed", "alerts"], kinds
-        assert all(len(r.value) <= codec.PUBLISH_LIMIT for r in routed.records)
+        assert all(len(r.value) <= codec.MAX_MESSAGE_BYTES for r in routed.records)
         analysis = codec.loads(routed.records[0].value)
         codec.validate(analysis, "analysis.v1")
         codec.validate(codec.loads(routed.records[1].value), "alert.v1")
@@ -93,5 +92,5 @@ class TestLongArticles:
     def test_small_records_are_untouched(self, analyzer: Analyzer) -> None:
         """The seed's records fit: no marker, same bytes as plain encoding."""
         analysis = analyzer.analyze(codec.article_from_event(_seed())).to_dict()
-        assert fitting.fit_analysis(analysis, codec.PUBLISH_LIMIT) == codec.dumps(analysis)
+        assert fitting.fit_analysis(analysis, codec.MAX_MESSAGE_BYTES) == codec.dumps(analysis)
         assert "degraded" not in analysis

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import base64
-from datetime import UTC, datetime
+import re
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -13,7 +14,7 @@ import pytest
 from streams import app as worker_app
 from streams import codec
 from streams.core.analyze import Analyzer
-from streams.pipeline import Origin, Outgoing, Routed, route
+from streams.pipeline import Origin, Outgoing, Routed, dead_letter_record, route
 
 ORIGIN = Origin("articles.raw.test", 2, 41)
 NOW = datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC)
@@ -175,6 +176,16 @@ class TestPublishLimit:
         codec.validate(obj, "deadletter.v1")
         assert (obj["reason"], obj["article_id"], obj["offset"]) == ("processing_error", "a1", 41)
         assert fitted.error == "processing_error"
+        # The same builder as every other dead letter: the same time format.
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", obj["time"]), obj["time"]
+
+    def test_dead_letter_time_is_utc_whole_seconds(self) -> None:
+        """Any aware clock is written in UTC, to the second (pipeline.DEADLETTER_TIME_FORMAT)."""
+        when = datetime(2025, 1, 2, 5, 4, 5, 987_654, tzinfo=timezone(timedelta(hours=2)))
+        record = dead_letter_record(b"x", None, ORIGIN, "decode_error", "bad", when)
+        codec.validate(record, "deadletter.v1")
+        assert record["time"] == "2025-01-02T03:04:05Z"
+        assert (record["original_key_b64"], record["article_id"]) == (None, None)
 
 
 class _Topic:

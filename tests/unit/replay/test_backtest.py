@@ -7,7 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from streams.backtest import (
+from streams.config import Settings
+from streams.errors import ConfigError
+from streams.replay.backtest import run_backtest
+from streams.replay.report import render_markdown, write_report
+from streams.replay.scoring import (
     Label,
     Outcome,
     TypeScore,
@@ -18,14 +22,10 @@ from streams.backtest import (
     lead_times,
     micro_average,
     parse_labels,
-    run_backtest,
     type_scores,
 )
-from streams.config import Settings
-from streams.errors import ConfigError
-from streams.report import render_markdown, write_report
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 EXAMPLE = ROOT / "seeds" / "backtest"
 
 
@@ -201,7 +201,11 @@ class TestWorkedExample:
                               Settings(), baseline_dir=EXAMPLE / "baseline-knowledge")
         assert len(result.current.outcomes) == len(result.labels) >= 30
         assert result.unlabelled == result.missing == []
+        # docs/backtest-example: the current rules gain 7 alerts and lose 1 against the
+        # baseline, and 7 articles change level.
         assert result.diff is not None
+        assert (len(result.diff.gained), len(result.diff.lost), len(result.diff.changes)) == (
+            7, 1, 7)
         written = write_report(result, tmp_path / "rep", charts=False)
         text = written[0].read_text()
         for heading in ("## Alert decision", "## Precision and recall per event type",

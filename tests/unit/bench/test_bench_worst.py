@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import pytest
 
-from streams import bench
+from streams.bench.worst import WORST_BYTES, WORST_SHAPES, worst_text
 
 SEED = "NATO may deploy troops. Russia warned! Will Germany agree? Talks go on."
 
 
-@pytest.mark.parametrize("shape", bench.WORST_SHAPES)
+@pytest.mark.parametrize("shape", WORST_SHAPES)
 def test_each_shape_fills_the_accepted_maximum(shape: str) -> None:
     """Every shape is just under 1 MB in UTF-8 bytes, so it is accepted, not dead-lettered."""
-    size = len(bench.worst_text(shape, SEED).encode())
-    assert bench.WORST_BYTES - 100 < size <= bench.WORST_BYTES
+    size = len(worst_text(shape, SEED).encode())
+    assert WORST_BYTES - 100 < size <= WORST_BYTES
 
 
 def test_shapes_are_what_they_say() -> None:
     """One sentence has no sentence end; no-spaces has no spaces."""
-    assert not set(".!?") & set(bench.worst_text("one-sentence", SEED))
-    assert " " not in bench.worst_text("no-spaces", SEED)
-    assert "\n\n" in bench.worst_text("ordinary", SEED)
+    assert not set(".!?") & set(worst_text("one-sentence", SEED))
+    assert " " not in worst_text("no-spaces", SEED)
+    assert "\n\n" in worst_text("ordinary", SEED)

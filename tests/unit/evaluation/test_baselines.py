@@ -6,7 +6,7 @@ import importlib.util
 
 import pytest
 
-from streams.baselines import (
+from streams.evaluation.baselines import (
     CONFLICT_KEYWORDS,
     COOPERATION_KEYWORDS,
     KeywordMatcher,

@@ -9,14 +9,13 @@ gives the same report text.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from streams.backtest import BacktestResult, RunResult, TypeScore
+from streams.core.scoring import LEVELS
+from streams.replay.scoring import BacktestResult, RunResult, TypeScore
 
 __all__ = ["CHARTS", "render_markdown", "write_charts", "write_report"]
 
-LEVELS: tuple[str, ...] = ("low", "medium", "high", "critical")
 LEVEL_COLOURS = {"low": "#9ecae1", "medium": "#fdae6b", "high": "#e6550d", "critical": "#a50f15"}
 CHARTS: dict[str, str] = {
     "alerts_per_day": "alerts_per_day.png",

@@ -8,34 +8,41 @@ from pathlib import Path
 import orjson
 import pytest
 
-from streams import evaluation
 from streams.errors import ConfigError
-from streams.evaluation import (
+from streams.evaluation import command as eval_command
+from streams.evaluation.command import main
+from streams.evaluation.datasets import (
     Dataset,
     GoldEvent,
     GoldSpan,
-    Prediction,
-    PredSignal,
-    PredSpan,
+    NewsLabel,
     Record,
-    System,
     cameo_polarity,
     cameo_to_plover,
     detect_format,
+    read_dataset,
+    select_split,
+)
+from streams.evaluation.metrics import (
     evaluate_dataset,
     evaluate_events,
-    label_scores,
-    macro_f1,
-    main,
+    evaluate_news,
     modality_accuracy,
     pick_gold,
     primary_signal,
-    read_dataset,
-    score,
     span_score,
 )
+from streams.evaluation.scores import label_scores, macro_f1, score
+from streams.evaluation.systems import (
+    Prediction,
+    PredSignal,
+    PredSpan,
+    System,
+    escwatch_system,
+    keyword_system,
+)
 
-DATA = Path(__file__).resolve().parents[1] / "data"
+DATA = Path(__file__).resolve().parents[2] / "data"
 
 
 def sig(kind: str, polarity: str, start: int, end: int, modality: str | None = None) -> PredSignal:
@@ -344,7 +351,7 @@ class TestEvaluateDataset:
     def test_system_without_actors_skips_span_data(self) -> None:
         """A signal-only system gives no report for a spans-only dataset."""
         dataset = Dataset("x", "re3d", (Record("r", "t", entities=(GoldSpan(0, 1, "Person"),)),))
-        keyword = evaluation._keyword_system()
+        keyword = keyword_system()
         assert evaluate_dataset(dataset, keyword) is None
 
 
@@ -370,7 +377,7 @@ class TestMain:
                 ),
             ),
         }
-        monkeypatch.setattr(evaluation, "_escwatch_system", lambda: _fake_core(perfect))
+        monkeypatch.setattr(eval_command, "escwatch_system", lambda: _fake_core(perfect))
         out_path = tmp_path / "report.json"
         out = io.StringIO()
         rc = main([str(DATA / "escwatch_sample.jsonl"), "--json", str(out_path)], out=out)
@@ -395,7 +402,7 @@ class TestMain:
 
     def test_no_baselines(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         """--no-baselines scores the core alone."""
-        monkeypatch.setattr(evaluation, "_escwatch_system", lambda: _fake_core({}))
+        monkeypatch.setattr(eval_command, "escwatch_system", lambda: _fake_core({}))
         out_path = tmp_path / "r.json"
         rc = main(
             [str(DATA / "escwatch_sample.jsonl"), "--no-baselines", "--json", str(out_path)],
@@ -407,7 +414,7 @@ class TestMain:
 
     def test_missing_core_is_reported(self, monkeypatch: pytest.MonkeyPatch) -> None:
         """When the core cannot run, baselines still run and the exit code is 1."""
-        monkeypatch.setattr(evaluation, "_escwatch_system", lambda: "core missing: skipped")
+        monkeypatch.setattr(eval_command, "escwatch_system", lambda: "core missing: skipped")
         out = io.StringIO()
         assert main([str(DATA / "escwatch_sample.jsonl")], out=out) == 1
         assert "core missing: skipped" in out.getvalue()
@@ -423,7 +430,7 @@ class TestMain:
 
     def test_real_core_when_available(self, tmp_path: Path) -> None:
         """With the real core importable, all four dev formats evaluate end to end."""
-        if isinstance(evaluation._escwatch_system(), str):
+        if isinstance(escwatch_system(), str):
             pytest.skip("analysis core not importable yet")
         out_path = tmp_path / "all.json"
         paths = [str(DATA / n) for n in ("plover_gsr.jsonl", "re3d_open.jsonl")]
@@ -438,7 +445,7 @@ class TestMain:
 class TestSpacyOption:
     def test_required_but_unavailable(self, monkeypatch: pytest.MonkeyPatch) -> None:
         """--spacy with a model that cannot load prints the skip line and exits 1."""
-        monkeypatch.setattr(evaluation, "_escwatch_system", lambda: _fake_core({}))
+        monkeypatch.setattr(eval_command, "escwatch_system", lambda: _fake_core({}))
         out = io.StringIO()
         argv = [str(DATA / "escwatch_sample.jsonl"), "--spacy", "--spacy-model", "no_such_xyz"]
         assert main(argv, out=out) == 1
@@ -446,7 +453,7 @@ class TestSpacyOption:
 
     def test_optional_and_unavailable(self, monkeypatch: pytest.MonkeyPatch) -> None:
         """Without --spacy an unavailable peer is reported but does not fail the run."""
-        monkeypatch.setattr(evaluation, "_escwatch_system", lambda: _fake_core({}))
+        monkeypatch.setattr(eval_command, "escwatch_system", lambda: _fake_core({}))
         out = io.StringIO()
         argv = [str(DATA / "escwatch_sample.jsonl"), "--spacy-model", "no_such_xyz"]
         assert main(argv, out=out) == 0
@@ -477,14 +484,9 @@ class TestNewsFormat:
         dataset = read_dataset(path)
         assert dataset.format == "devnews"
         first, second = dataset.records
-        assert first.news is not None
-        assert first.news.level == "critical"
-        assert first.news.should_alert
-        assert first.news.split == "dev"
-        assert second.news is not None
-        assert second.news.hard_negative
-        assert second.news.kind == "sport"
-        assert second.news.split == "train"
+        assert first.news == NewsLabel("politics_conflict", True, "critical", split="dev")
+        assert second.news == NewsLabel("sport", False, None, hard_negative=True, kind="sport",
+                                        split="train")
 
     @pytest.mark.parametrize(
         ("labels", "message"),
@@ -513,21 +515,21 @@ class TestNewsFormat:
             _news_line("a", "x", "sport", None, split="dev"),
             _news_line("b", "y", "sport", None, split="train"),
         ]))
-        kept = evaluation.select_split(read_dataset(path), "dev")
+        kept = select_split(read_dataset(path), "dev")
         assert [r.id for r in kept.records] == ["a"]
-        assert evaluation.select_split(read_dataset(path), None).records == read_dataset(
+        assert select_split(read_dataset(path), None).records == read_dataset(
             path).records
 
 
 class TestEvaluateNews:
     LABELS = (
-        evaluation.NewsLabel("politics_conflict", True, "critical"),
-        evaluation.NewsLabel("politics_conflict", True, "high"),
-        evaluation.NewsLabel("politics_conflict", False, None),
-        evaluation.NewsLabel("sport", False, None),
-        evaluation.NewsLabel("sport", False, None),
-        evaluation.NewsLabel("sport", False, None, hard_negative=True, kind="sport"),
-        evaluation.NewsLabel("other", False, None, hard_negative=True, kind="non_event"),
+        NewsLabel("politics_conflict", True, "critical"),
+        NewsLabel("politics_conflict", True, "high"),
+        NewsLabel("politics_conflict", False, None),
+        NewsLabel("sport", False, None),
+        NewsLabel("sport", False, None),
+        NewsLabel("sport", False, None, hard_negative=True, kind="sport"),
+        NewsLabel("other", False, None, hard_negative=True, kind="non_event"),
     )
     PREDS = (
         _alert("critical"),
@@ -542,7 +544,7 @@ class TestEvaluateNews:
     def test_per_domain_rates_and_alert_scores(self) -> None:
         """Alert rate, precision/recall against should_alert and critical rate per domain;
         hard negatives stay out of the domain figures."""
-        news = evaluation.evaluate_news(self.LABELS, self.PREDS, levels=True)
+        news = evaluate_news(self.LABELS, self.PREDS, levels=True)
         pol, sport, every = (news["domains"][k] for k in ("politics_conflict", "sport", "all"))
         assert pol["articles"] == 3
         assert pol["alerts"] == 2
@@ -558,7 +560,7 @@ class TestEvaluateNews:
 
     def test_level_confusion(self) -> None:
         """Gold level rows, predicted level columns; a missed alert is predicted 'none'."""
-        confusion = evaluation.evaluate_news(self.LABELS, self.PREDS, levels=True)["levels"]
+        confusion = evaluate_news(self.LABELS, self.PREDS, levels=True)["levels"]
         matrix = confusion["confusion"]
         assert matrix["critical"]["critical"] == 1
         assert matrix["high"]["none"] == 1
@@ -569,7 +571,7 @@ class TestEvaluateNews:
 
     def test_hard_negatives_and_targets(self) -> None:
         """Hard negatives count escalation signals only; targets say met or missed."""
-        news = evaluation.evaluate_news(self.LABELS, self.PREDS, levels=True)
+        news = evaluate_news(self.LABELS, self.PREDS, levels=True)
         hard = news["hard_negatives"]
         assert hard["sport"]["with_signal"] == 1
         assert hard["sport"]["alerts"] == 1
@@ -583,7 +585,7 @@ class TestEvaluateNews:
 
     def test_without_levels_no_confusion_or_critical(self) -> None:
         """A system without levels (the keyword anchor) gets alert figures only."""
-        news = evaluation.evaluate_news(self.LABELS, self.PREDS, levels=False)
+        news = evaluate_news(self.LABELS, self.PREDS, levels=False)
         assert "levels" not in news
         assert "critical_rate" not in news["domains"]["sport"]
 
@@ -605,7 +607,7 @@ class TestNewsCommand:
         }
         core = System("escwatch", lambda text, _p: table[text], signals=True, actors=True,
                       modality=True, alerts=True, levels=True)
-        monkeypatch.setattr(evaluation, "_escwatch_system", lambda: core)
+        monkeypatch.setattr(eval_command, "escwatch_system", lambda: core)
         out = io.StringIO()
         report = tmp_path / "report.json"
         assert main([str(path), "--no-baselines", "--json", str(report)], out=out) == 0
@@ -621,7 +623,7 @@ class TestNewsCommand:
 
     def test_keyword_anchor_alerts_on_any_conflict_keyword(self) -> None:
         """The naive anchor makes an alert decision: any escalation keyword."""
-        keyword = evaluation._keyword_system()
+        keyword = keyword_system()
         assert keyword.alerts
         assert not keyword.levels
         assert keyword.predict("Rebels attack the capital.", None).alert is True
