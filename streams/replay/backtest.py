@@ -58,7 +58,13 @@ from typing import Any
 from streams import codec
 from streams.config import Settings
 from streams.errors import ConfigError
-from streams.replay.inputs import check_run_id, derive_run_id, input_digests, route_inputs
+from streams.replay.inputs import (
+    check_run_id,
+    derive_run_id,
+    input_digests,
+    route_inputs,
+    settings_with_knowledge,
+)
 from streams.replay.kafka import replay_files_kafka, run_settings
 from streams.replay.progress import Progress
 from streams.replay.report import write_report
@@ -237,9 +243,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str]) -> int:
     """Run ``escwatch backtest``; print the summary; return the exit code."""
     args = build_parser().parse_args(argv)
-    settings = Settings.from_env()
-    if args.knowledge is not None:
-        settings = replace(settings, knowledge_dir=args.knowledge)
+    settings = settings_with_knowledge(args.knowledge)
     result = run_backtest(args.paths, args.labels, settings, baseline_dir=args.baseline,
                           run_id=args.run_id, kafka=args.kafka,
                           progress=Progress.wanted(args.progress))

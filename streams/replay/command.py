@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import replace
 from pathlib import Path
 
-from streams.config import Settings
 from streams.errors import ConfigError
 from streams.replay.files import replay_to_files, replay_topic_to_files
-from streams.replay.inputs import OUTPUT_FILES
+from streams.replay.inputs import OUTPUT_FILES, settings_with_knowledge
 from streams.replay.kafka import replay_files_kafka, replay_topic_in_place, replay_topic_kafka
 from streams.replay.progress import Progress
 from streams.replay.topic import parse_time, resolve_range
@@ -57,9 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str]) -> int:
     """Run ``escwatch replay``; print the summary; return the exit code."""
     args = build_parser().parse_args(argv)
-    settings = Settings.from_env()
-    if args.knowledge is not None:
-        settings = replace(settings, knowledge_dir=args.knowledge)
+    settings = settings_with_knowledge(args.knowledge)
     bounded = any(v is not None for v in (args.from_offset, args.to_offset, args.from_time,
                                            args.to_time))
     if args.topic is None and not args.paths:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from streams import codec
+from streams.config import Settings
 from streams.errors import ConfigError
 from streams.pipeline import Origin, Routed, route
 from streams.sources import InputLine
@@ -30,6 +32,14 @@ OUTPUT_FILES: dict[str, str] = {
 
 
 # ---------------------------------------------------------------- inputs, ids
+
+
+def settings_with_knowledge(knowledge: Path | None) -> Settings:
+    """The environment's settings, with the run's knowledge folder when one is given."""
+    settings = Settings.from_env()
+    if knowledge is not None:
+        settings = replace(settings, knowledge_dir=knowledge)
+    return settings
 
 
 def _files(paths: Sequence[str]) -> list[Path]:
