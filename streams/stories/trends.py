@@ -7,11 +7,12 @@ articles (30 reposts of one wire story count once; the story alert covers them),
 sums the strongest escalation score of each story.
 
 Each closed window (empty ones included) updates the key's own baseline, an EWMA of
-the count's mean and variance. The open window fires a trend alert, once, as soon as
-its count is clearly above the baseline: at least ``min_count`` stories, a Poisson
-tail probability P(X >= count | lambda) <= ``p_value`` with lambda the baseline mean
-(at least ``floor``), and count >= mean + ``z`` baseline standard deviations (an
-over-dispersed key needs more). A key fires only after ``warmup`` windows of history.
+the count's mean and variance (a running mean over the first 1/alpha windows). The
+open window fires a trend alert, once, as soon as its count is clearly above the
+baseline: at least ``min_count`` stories, a Poisson tail probability
+P(X >= count | lambda) <= ``p_value`` with lambda the baseline mean (at least
+``floor``), and count >= mean + ``z`` baseline standard deviations (an over-dispersed
+key needs more). A key fires only after ``warmup`` windows of history.
 
 Lateness: a window stays open until the watermark (the newest event time seen) passes
 its end by ``grace``; an article for a window already closed is counted in
@@ -50,7 +51,7 @@ class TrendOptions:
 
     granularities: tuple[Granularity, ...] = (
         Granularity("hour", 3600.0, alpha=0.05, min_count=3, floor=0.1, warmup=24),
-        Granularity("day", 86400.0, alpha=0.15, min_count=4, floor=0.5, warmup=5),
+        Granularity("day", 86400.0, alpha=0.05, min_count=4, floor=0.5, warmup=5),
     )
     grace: float = 2 * 3600.0
     p_value: float = 1e-3
@@ -166,11 +167,14 @@ class TrendEngine:
                 del self._state[(key, gname)]  # idle for long: baseline near zero, forget it
 
     def _fold(self, st: _KeyState, count: float, score: float, g: Granularity) -> None:
+        # Plain running mean over the first 1/alpha windows, EWMA after: no start-up bias
+        # towards zero (which would make every young key look like a surge).
+        alpha = max(g.alpha, 1.0 / (st.history + 1))
         diff = count - st.mean
-        incr = g.alpha * diff
+        incr = alpha * diff
         st.mean += incr
-        st.var = (1 - g.alpha) * (st.var + diff * incr)
-        st.score_mean += g.alpha * (score - st.score_mean)
+        st.var = (1 - alpha) * (st.var + diff * incr)
+        st.score_mean += alpha * (score - st.score_mean)
         st.history += 1
 
     def _close(self, st: _KeyState, w: _Window, g: Granularity) -> None:
