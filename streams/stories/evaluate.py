@@ -84,6 +84,7 @@ def evaluate(records: Sequence[dict[str, Any]],
     story_alert_keys: dict[str, set[str]] = defaultdict(set)
     updates = 0
     trends = 0
+    kinds: Counter[str] = Counter()
     started = time.perf_counter()
     for r in order:
         out = engine.process(StoryInput(r["id"], r["text"], analyses[r["id"]],
@@ -94,6 +95,9 @@ def evaluate(records: Sequence[dict[str, Any]],
         for a in out.story_alerts:
             story_alert_keys[a["story_id"]].add(a["id"])
             updates += 1
+            ch = a["changes"]
+            kinds["new" if "new" in ch else "closed" if "closed" in ch
+                  else "quiet" if ch == ["level_down"] else "growth"] += 1
         trends += len(out.trends)
     elapsed = time.perf_counter() - started
     truth = {r["id"]: r["labels"]["story"] for r in records}
@@ -128,6 +132,7 @@ def evaluate(records: Sequence[dict[str, Any]],
         "article_alerts": sum(article_alerts[t] for t in alerting),
         "story_alert_records": updates,
         "story_alert_keys": sum(keys_per_story.values()),
+        "story_alert_kinds": dict(kinds),
         "trend_alerts": trends,
         "by_edit": {e: (ok, n) for e, (ok, n) in sorted(by_edit.items())},
         "ms_per_article": 1000 * elapsed / len(records) if records else 0.0,
@@ -149,6 +154,9 @@ def table(res: dict[str, Any]) -> str:
         ("per-article alerts of those stories (alert.v1)", str(res["article_alerts"]), ""),
         ("story alert records (updates included) / keys",
          f"{res['story_alert_records']} / {res['story_alert_keys']}", ""),
+        ("of which: new / growth (level up, actor, event type) / quiet drop / closed",
+         " / ".join(str(res["story_alert_kinds"].get(k, 0))
+                    for k in ("new", "growth", "quiet", "closed")), ""),
         ("grouping + story + trend time per article", f"{res['ms_per_article']:.2f} ms", ""),
     ]
     lines = ["| figure | measured | target |", "|---|---|---|"]
