@@ -15,3 +15,11 @@ DEFAULT_TOPICS: dict[str, str] = {
     "alerts": ALERTS,
     "deadletter": DEADLETTER,
 }
+
+# -- stories and trends (issue #10, streams/stories/agents.py) ---------------------------
+STORY_INPUT = "stories.input"
+"""Repartition topic of the story step: one partition, key = article id."""
+STORY_ASSIGNED = "stories.assigned"
+"""Article-to-story assignments, key = story id (feeds the story-articles table)."""
+TRENDS = "monitoring.trends"
+"""trend.v1 records, key = trend key (actor:, dyad:, country:)."""

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from streams.stories.grouping import Context, GroupingOptions, Match, StoryIndex, story_id_for
-from streams.stories.similarity import features
+from streams.stories.similarity import Features, features
 from streams.stories.story import Story, StoryOptions
 from streams.stories.trends import TrendEngine, TrendOptions
 
@@ -152,14 +152,17 @@ class StoryEngine:
                 out.append(record)
         return out
 
-    def process(self, item: StoryInput) -> StoryOutput:
-        """Group one article, update its story and the trends; returns what to publish."""
+    def process(self, item: StoryInput, feats: Features | None = None) -> StoryOutput:
+        """Group one article, update its story and the trends; returns what to publish.
+
+        ``feats`` are the article's features when already computed (the worker computes
+        them before the repartition, so ``item.text`` may then be empty)."""
         self.stats["articles"] += 1
         t = parse_time(item.published_at or item.analysis.get("published_at"))
         if t is None:
             t = self.watermark if self.watermark != float("-inf") else 0.0
         alerts = self._advance(t)
-        feats = features(item.text, item.title, item.url)
+        feats = feats if feats is not None else features(item.text, item.title, item.url)
         ctx = context_of(item.analysis)
         match = self.index.match(item.article_id, t, feats, ctx)
         if match.story_id in self._closed and match.reason != "redelivery":

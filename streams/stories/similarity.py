@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import numpy as np
@@ -148,6 +149,21 @@ class Features:
     word_sig: np.ndarray
     n_words: int
     n_shingles: int
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready form (for the repartition topic of the worker)."""
+        return {"url": self.url, "title": self.title,
+                "text_sig": [int(v) for v in self.text_sig],
+                "word_sig": [int(v) for v in self.word_sig],
+                "n_words": self.n_words, "n_shingles": self.n_shingles}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Features:
+        """The inverse of :meth:`to_dict`."""
+        return cls(url=str(data["url"]), title=str(data["title"]),
+                   text_sig=np.asarray(data["text_sig"], dtype=np.uint64),
+                   word_sig=np.asarray(data["word_sig"], dtype=np.uint64),
+                   n_words=int(data["n_words"]), n_shingles=int(data["n_shingles"]))
 
 
 def containment(j: float, a: int, b: int) -> float:
