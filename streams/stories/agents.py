@@ -18,12 +18,14 @@ The grouping index is global (a repost may arrive on any input partition), so
 agents before it scale with the input. The feed re-runs the core's analysis (the same
 pure function the main agent runs, so the same result): the analysis topic carries no
 text to group by. Every send is awaited before the event is acked (at-least-once,
-concurrency 1). Limit: the engine's state lives in memory; after a restart the window
-is rebuilt only from articles arriving from then on.
+concurrency 1). The engine's state lives in memory; on start the group agent rebuilds it
+by replaying its input topic up to the group's committed offset (the step is
+deterministic), so a restart continues the same stories.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 from typing import Any
@@ -78,8 +80,56 @@ def compact_record(article: Any, analysis: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def register(app: faust.App, settings: Settings, core: Analyzer) -> dict[str, Any]:
-    """Declare the story topics, table and agents on ``app``; returns them by name."""
+def replay_committed(settings: Settings, topic: str, engine: StoryEngine,
+                     timeout: float = 10.0) -> int:
+    """Rebuild ``engine`` from ``topic`` up to the worker group's committed offset.
+
+    The story step is deterministic, so feeding it the records it had already
+    processed (their outputs are on the broker) gives back the state it had; the
+    records after the committed offset are redelivered by Faust and give the same
+    outputs, with the same ids. Returns the number of records replayed."""
+    from kafka import TopicPartition
+
+    from streams import clients
+
+    tp = TopicPartition(topic, 0)
+    cons = clients.consumer(settings, group_id=settings.app_id, enable_auto_commit=False,
+                            consumer_timeout_ms=int(timeout * 1000))
+    try:
+        committed = cons.committed(tp)
+        if not committed:
+            return 0
+        cons.assign([tp])
+        cons.seek_to_beginning(tp)
+        n = 0
+        while cons.position(tp) < committed:
+            batch = cons.poll(timeout_ms=int(timeout * 1000), max_records=500)
+            if not batch:
+                break
+            for msg in batch.get(tp, []):
+                if msg.offset >= committed:
+                    break
+                _process(engine, codec.loads(msg.value))
+                n += 1
+        return n
+    finally:
+        cons.close()
+
+
+def _process(engine: StoryEngine, rec: dict[str, Any]) -> Any:
+    return engine.process(
+        StoryInput(rec["article_id"], "", rec["analysis"], title=rec["title"] or "",
+                   url=rec["url"] or "", source=rec["source"] or "",
+                   published_at=rec["published_at"]),
+        Features.from_dict(rec["features"]))
+
+
+def register(app: faust.App, settings: Settings, core: Analyzer, *,
+             replay: bool = True) -> dict[str, Any]:
+    """Declare the story topics, table and agents on ``app``; returns them by name.
+
+    With ``replay`` the group agent first rebuilds its state from its input topic
+    (see :func:`replay_committed`)."""
     raw = app.topic(settings.topic_raw, value_serializer="raw", key_serializer="raw")
     # Internal topics are named after the app id, like Faust's own changelogs.
     story_input = app.topic(f"{settings.app_id}-{INPUT_TOPIC}", partitions=1, internal=True,
@@ -112,13 +162,14 @@ def register(app: faust.App, settings: Settings, core: Analyzer) -> dict[str, An
 
     @app.agent(story_input, concurrency=1, name="stories-group")
     async def stories_group(stream: faust.StreamT[bytes]) -> None:
+        if replay:
+            n = await asyncio.get_running_loop().run_in_executor(
+                None, replay_committed, settings, story_input.get_topic_name(), engine)
+            log.info("story state rebuilt from %d records of %s", n,
+                     story_input.get_topic_name())
         async for value in stream:
             rec = codec.loads(value)
-            out = engine.process(
-                StoryInput(rec["article_id"], "", rec["analysis"], title=rec["title"] or "",
-                           url=rec["url"] or "", source=rec["source"] or "",
-                           published_at=rec["published_at"]),
-                Features.from_dict(rec["features"]))
+            out = _process(engine, rec)
             for a in out.story_alerts:
                 await send(alerts, a["story_id"].encode(), codec.dumps(a))
             for t in out.trends:

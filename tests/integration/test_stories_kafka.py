@@ -55,3 +55,32 @@ def test_reposts_of_the_seed_give_one_story_alert_keyed_by_story(
     last = codec.loads(changelog[-1].value)
     assert last["story_id"] == sid
     assert last["articles"] == 4
+
+
+def test_a_restarted_worker_continues_the_same_story(
+    worker_env: dict[str, str], start_worker: Any, kafka_bootstrap: str, tmp_path: Path,
+    run_id: str,
+) -> None:
+    env = {**worker_env, "ESCWATCH_STORIES": "1",
+           "ESCWATCH_TOPIC_TRENDS": f"monitoring.trends.{run_id}"}
+    seed = json.loads((ROOT / "seeds" / "articles.jsonl").read_text().splitlines()[0])
+    copies = [dict(seed, id=f"{seed['id']}-copy-{i}", source=f"Outlet {i}",
+                   url=f"https://o{i}.example/a",
+                   published_at=seed["published_at"].replace("12:00", f"1{3 + i}:00"))
+              for i in range(3)]
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    first.write_text(json.dumps(seed) + "\n" + json.dumps(copies[0]) + "\n")
+    second.write_text("".join(json.dumps(c) + "\n" for c in copies[1:]))
+    assigned_topic = f"{env['ESCWATCH_APP_ID']}-stories.assigned"
+    worker = start_worker(env)
+    assert ingest(env, str(first)).returncode == 0
+    assert len(collect(kafka_bootstrap, assigned_topic, 2, timeout=120)) >= 2, \
+        worker.log()[-3000:]
+    assert worker.stop() == 0
+    again = start_worker(env)
+    assert ingest(env, str(second)).returncode == 0
+    assigned = collect(kafka_bootstrap, assigned_topic, 4, timeout=120)
+    by_article = {codec.loads(r.value)["article_id"]: codec.loads(r.value)["story_id"]
+                  for r in assigned}
+    assert len(by_article) == 4, again.log()[-3000:]
+    assert set(by_article.values()) == {story_id_for(seed["id"])}, again.log()[-3000:]
