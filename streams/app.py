@@ -339,6 +339,11 @@ def create_app(settings: Settings, analyzer: Analyzer | None = None, *,
                           partial(_delivered, event, routed, metrics, started, journal),
                           carried_headers(message.headers))
 
+    # Stories and trends (streams/stories/agents.py), opt-in: ESCWATCH_STORIES=1.
+    from streams.stories import agents as story_agents
+    if settings.stories:
+        app.escwatch_stories = story_agents.register(app, settings, core)  # type: ignore[attr-defined]
+
     async def check_readiness() -> None:
         await health.check(app, readiness, metrics, timeout=HEALTH_PROBE_TIMEOUT)
 

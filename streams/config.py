@@ -30,7 +30,10 @@ record value the worker publishes (Faust's default producer ``max_request_size``
 and about the broker's default ``message.max.bytes``)."""
 
 Kind = Literal["str", "upper", "optional", "path", "optional_path", "int", "float",
-               "positive"]
+               "positive", "flag"]
+
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off")
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +47,7 @@ class Setting:
         doc: What it means, as the README's configuration table says it.
         kind: How the text is read: ``str``, ``upper`` (upper-cased), ``optional``
             (empty is None), ``path``, ``optional_path``, ``int``, ``float`` or
-            ``positive`` (a float above 0).
+            ``positive`` (a float above 0) or ``flag`` (1/true/yes/on or 0/false/no/off).
         minimum: Smallest accepted value of an ``int``.
         shown: The default as the README shows it, when not the value itself.
     """
@@ -70,6 +73,11 @@ class Setting:
             return raw
         if self.kind == "upper":
             return raw.upper()
+        if self.kind == "flag":
+            word = raw.strip().lower()
+            if word not in _TRUE + _FALSE:
+                raise ConfigError(f"{self.env}={raw!r} is not one of 1/true/yes/on, 0/false/no/off")
+            return word in _TRUE
         if self.kind in ("path", "optional_path"):
             return Path(raw)
         if self.kind == "int":
@@ -93,6 +101,8 @@ class Setting:
         (None becomes the empty text, which reads as unset)."""
         if value is None:
             return ""
+        if isinstance(value, bool):
+            return "1" if value else "0"
         if isinstance(value, float):
             return repr(value)
         return str(value)
@@ -164,6 +174,9 @@ SETTINGS: tuple[Setting, ...] = (
             "for this long", "positive"),
     Setting("topic_trends", "ESCWATCH_TOPIC_TRENDS", "monitoring.trends",
             "trend records the dashboard shows when the topic exists"),
+    Setting("stories", "ESCWATCH_STORIES", False,
+            "run the story and trend agents beside the article agent (`1` to turn on; "
+            "see docs/stories.md)", "flag", shown="off"),
     Setting("dashboard_host", "ESCWATCH_DASHBOARD_HOST", "127.0.0.1",
             "bind address of `escwatch dashboard`"),
     Setting("dashboard_port", "ESCWATCH_DASHBOARD_PORT", 8066, "its port", "int", minimum=1),
@@ -295,6 +308,7 @@ class Settings:
     health_stale_seconds: float = _DEFAULTS["health_stale_seconds"]
     security: KafkaSecurity = field(default_factory=KafkaSecurity)
     topic_trends: str = _DEFAULTS["topic_trends"]
+    stories: bool = _DEFAULTS["stories"]
     dashboard_host: str = _DEFAULTS["dashboard_host"]
     dashboard_port: int = _DEFAULTS["dashboard_port"]
     dashboard_token: str | None = field(default=_DEFAULTS["dashboard_token"], repr=False)

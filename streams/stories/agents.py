@@ -1,0 +1,202 @@
+"""Faust wiring of the stories (opt-in: ``ESCWATCH_STORIES=1``).
+
+::
+
+    articles.raw ──► stories-feed (decode, analyse, features; per input partition)
+                        │ <app id>-stories.input   1 partition, key = article id
+                        ▼
+                     stories-group (StoryEngine: grouping index, stories, trends)
+                        ├─► monitoring.alerts   story_alert.v1, key = story id
+                        ├─► monitoring.trends   trend.v1, key = trend key
+                        └─► <app id>-stories.assigned   key = story id (repartition)
+                                 ▼
+                     stories-table: table ``story-articles`` keyed by story id
+                     (changelog topic ``<app id>-story-articles-changelog``)
+
+The grouping index is global (a repost may arrive on any input partition), so
+``stories.input`` has one partition and one ``stories-group`` agent owns it; the feed
+agents before it scale with the input. The feed re-runs the core's analysis (the same
+pure function the main agent runs, so the same result): the analysis topic carries no
+text to group by. Every send is awaited before the event is acked (at-least-once,
+concurrency 1). The engine's state lives in memory; on start the group agent rebuilds it
+by replaying its input topic up to the group's committed offset (the step is
+deterministic), so a restart continues the same stories.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from typing import Any
+
+import faust
+
+from streams import codec, topics
+from streams.config import Settings
+from streams.core.analyze import Analyzer
+from streams.stories.engine import StoryEngine, StoryInput
+from streams.stories.similarity import Features, features
+
+__all__ = ["ASSIGNED_TOPIC", "INPUT_TOPIC", "compact_record", "enabled", "register"]
+
+log = logging.getLogger(__name__)
+
+INPUT_TOPIC = topics.STORY_INPUT
+ASSIGNED_TOPIC = topics.STORY_ASSIGNED
+MAX_SIGNALS = 50
+"""Strongest political signals carried to the story step per article."""
+
+
+def enabled(env: dict[str, str] | None = None) -> bool:
+    """Whether ``ESCWATCH_STORIES`` turns the story agents on."""
+    return Settings.from_env(env if env is not None else os.environ).stories
+
+
+def compact_record(article: Any, analysis: dict[str, Any]) -> dict[str, Any]:
+    """What the story step needs of one article: features and the analysis' essentials."""
+    signals = [s for s in analysis.get("signals") or [] if s.get("political") is not False]
+    signals = sorted(signals, key=lambda s: (s["severity"], s["start"]))[:MAX_SIGNALS]
+    keep = ("type", "polarity", "political", "source", "target", "speaker", "sentence",
+            "start", "end", "trigger", "modality", "severity")
+    refs = {r for s in signals for r in (s.get("source"), s.get("target"), s.get("speaker"))
+            if r}
+    alert = analysis.get("alert")
+    return {
+        "article_id": article.id, "title": article.title, "source": article.source,
+        "url": article.url, "published_at": analysis.get("published_at"),
+        "features": features(article.text, article.title, article.url).to_dict(),
+        "analysis": {
+            "article_id": article.id, "published_at": analysis.get("published_at"),
+            "score": analysis.get("score", 0.0),
+            "actors": [{k: a.get(k) for k in ("id", "type", "country")}
+                       for a in analysis.get("actors") or [] if a["id"] in refs],
+            "signals": [{k: s.get(k) for k in keep} for s in signals],
+            "alert": None if alert is None else {
+                k: alert.get(k) for k in ("level", "score", "actors", "actor_names",
+                                          "signal_types")},
+        },
+    }
+
+
+def replay_committed(settings: Settings, topic: str, engine: StoryEngine,
+                     timeout: float = 10.0) -> int:
+    """Rebuild ``engine`` from ``topic`` up to the worker group's committed offset.
+
+    The story step is deterministic, so feeding it the records it had already
+    processed (their outputs are on the broker) gives back the state it had; the
+    records after the committed offset are redelivered by Faust and give the same
+    outputs, with the same ids. Returns the number of records replayed."""
+    from kafka import TopicPartition
+
+    from streams import clients
+
+    tp = TopicPartition(topic, 0)
+    cons = clients.consumer(settings, group_id=settings.app_id, enable_auto_commit=False,
+                            consumer_timeout_ms=int(timeout * 1000))
+    try:
+        committed = cons.committed(tp)
+        if not committed:
+            return 0
+        cons.assign([tp])
+        cons.seek_to_beginning(tp)
+        n = 0
+        while cons.position(tp) < committed:
+            batch = cons.poll(timeout_ms=int(timeout * 1000), max_records=500)
+            if not batch:
+                break
+            for msg in batch.get(tp, []):
+                if msg.offset >= committed:
+                    break
+                _process(engine, codec.loads(msg.value))
+                n += 1
+        return n
+    finally:
+        cons.close()
+
+
+def _process(engine: StoryEngine, rec: dict[str, Any]) -> Any:
+    return engine.process(
+        StoryInput(rec["article_id"], "", rec["analysis"], title=rec["title"] or "",
+                   url=rec["url"] or "", source=rec["source"] or "",
+                   published_at=rec["published_at"]),
+        Features.from_dict(rec["features"]))
+
+
+def register(app: faust.App, settings: Settings, core: Analyzer, *,
+             replay: bool = True) -> dict[str, Any]:
+    """Declare the story topics, table and agents on ``app``; returns them by name.
+
+    With ``replay`` the group agent first rebuilds its state from its input topic
+    (see :func:`replay_committed`)."""
+    raw = app.topic(settings.topic_raw, value_serializer="raw", key_serializer="raw")
+    # Internal topics are named after the app id, like Faust's own changelogs.
+    story_input = app.topic(f"{settings.app_id}-{INPUT_TOPIC}", partitions=1, internal=True,
+                            value_serializer="raw", key_serializer="raw")
+    assigned = app.topic(f"{settings.app_id}-{ASSIGNED_TOPIC}", partitions=settings.partitions,
+                         internal=True, value_serializer="raw", key_serializer="raw")
+    alerts = app.topic(settings.topic_alerts, value_serializer="raw", key_serializer="raw")
+    trends = app.topic(settings.topic_trends, partitions=settings.partitions, internal=True,
+                       value_serializer="raw", key_serializer="raw")
+    table = app.Table("story-articles", default=None, partitions=settings.partitions,
+                      key_type=bytes, value_type=bytes)
+    engine = StoryEngine()
+
+    async def send(topic: Any, key: bytes, value: bytes) -> None:
+        fut = await topic.send(key=key, value=value)
+        await fut  # delivered before the input event is acked
+
+    @app.agent(raw, concurrency=1, name="stories-feed")
+    async def stories_feed(stream: faust.StreamT[bytes]) -> None:
+        async for event in stream.events():
+            message = event.message
+            try:
+                article, _ = codec.decode_event(message.value,
+                                                max_bytes=settings.max_message_bytes)
+                analysis = core.analyze(article).to_dict()
+            except Exception:  # bad input: the main agent dead-letters it
+                continue
+            record = compact_record(article, analysis)
+            await send(story_input, article.id.encode(), codec.dumps(record))
+
+    @app.agent(story_input, concurrency=1, name="stories-group")
+    async def stories_group(stream: faust.StreamT[bytes]) -> None:
+        if replay:
+            n = await asyncio.get_running_loop().run_in_executor(
+                None, replay_committed, settings, story_input.get_topic_name(), engine)
+            log.info("story state rebuilt from %d records of %s", n,
+                     story_input.get_topic_name())
+        async for value in stream:
+            rec = codec.loads(value)
+            out = _process(engine, rec)
+            for a in out.story_alerts:
+                await send(alerts, a["story_id"].encode(), codec.dumps(a))
+            for t in out.trends:
+                await send(trends, t["key"].encode(), codec.dumps(t))
+            await send(assigned, out.story_id.encode(), codec.dumps(
+                {"article_id": rec["article_id"], "story_id": out.story_id,
+                 "match": out.match.reason, "matched": out.match.matched,
+                 "published_at": rec["published_at"], "source": rec["source"]}))
+
+    @app.agent(assigned, concurrency=1, name="stories-table")
+    async def stories_table(stream: faust.StreamT[bytes]) -> None:
+        async for event in stream.events():
+            rec = codec.loads(event.value)
+            key = rec["story_id"].encode()
+            old = table.get(key)
+            state = codec.loads(old) if old else {"story_id": rec["story_id"], "articles": 0,
+                                                  "article_ids": [], "sources": []}
+            if rec["article_id"] in state["article_ids"]:
+                continue  # a redelivery
+            state["articles"] += 1
+            if len(state["article_ids"]) < 100:
+                state["article_ids"].append(rec["article_id"])
+            if rec["source"] and rec["source"] not in state["sources"] \
+                    and len(state["sources"]) < 100:
+                state["sources"].append(rec["source"])
+            state["last_seen"] = rec["published_at"]
+            table[key] = codec.dumps(state)
+
+    return {"engine": engine, "table": table, "agents": (stories_feed, stories_group,
+                                                         stories_table),
+            "topics": {"input": story_input, "assigned": assigned, "trends": trends}}
