@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-import orjson
 import pytest
 
 from streams.core.knowledge import KnowledgeBase
@@ -18,28 +16,17 @@ from streams.core.lexicon import (
     token_forms,
 )
 from streams.core.signals import SignalDetector, find_matches
-from streams.core.text import Sentences
-
-DATA = Path(__file__).resolve().parents[2] / "streams" / "knowledge" / "data"
-
-
-def rows(name: str) -> list[dict[str, Any]]:
-    """Read the packaged rows of ``name``.jsonl."""
-    out = []
-    for line in (DATA / f"{name}.jsonl").read_bytes().splitlines():
-        if line.strip() and not line.strip().startswith(b"#"):
-            out.append(orjson.loads(line))
-    return out
-
+from streams.knowledge.loader import read_rows
+from tests.unit.core.packaged import modality_rows, sentences, vocabulary_rows
 
 PACKAGED = SignalDetector(KnowledgeBase.from_rows(
     countries=[], organisations=[], persons=[], titles=[],
-    signals=rows("signals"), modality=rows("modality")))
+    signals=read_rows("signals"), modality=modality_rows(), **vocabulary_rows()))
 
 
 def first(text: str) -> tuple[str, str, str] | None:
     """Return (type, polarity, modality) of the first packaged signal in ``text``."""
-    sigs = PACKAGED.detect(text, Sentences.of(text), (), None)
+    sigs = PACKAGED.detect(text, sentences(text), (), None)
     return (sigs[0].type, sigs[0].polarity, sigs[0].modality) if sigs else None
 
 
@@ -155,7 +142,7 @@ class TestPackagedLexicon:
     def test_avoid_provoking_is_never_escalation(self) -> None:
         """"careful to avoid provoking" gives only de-escalation signals."""
         text = "The government has been careful to avoid provoking its neighbour."
-        sigs = PACKAGED.detect(text, Sentences.of(text), (), None)
+        sigs = PACKAGED.detect(text, sentences(text), (), None)
         assert sigs
         assert all(s.polarity == "de-escalation" for s in sigs)
 
@@ -168,7 +155,7 @@ class TestPackagedLexicon:
 def all_signals(text: str) -> list[tuple[str, str, str]]:
     """Return (type, trigger, modality) of every packaged signal in ``text``."""
     return [(s.type, s.trigger, s.modality)
-            for s in PACKAGED.detect(text, Sentences.of(text), (), None)]
+            for s in PACKAGED.detect(text, sentences(text), (), None)]
 
 
 class TestCameoCategories:
@@ -280,14 +267,14 @@ class TestHaltAndIntent:
     def test_nominal_cooperation_weighs_less(self) -> None:
         """A cooperation noun in a list of measures takes the nominal discount."""
         text = "The measures include intelligence sharing and joint training."
-        sigs = PACKAGED.detect(text, Sentences.of(text), (), None)
+        sigs = PACKAGED.detect(text, sentences(text), (), None)
         assert [s.type for s in sigs] == ["COOPERATE", "COOPERATE"]
         assert all(s.severity == 2.5 and s.base_severity == 5.0 for s in sigs)
 
 
 def escalations(text: str) -> list[tuple[str, str]]:
     """Return (type, modality) of every packaged escalation signal with a nonzero severity."""
-    return [(s.type, s.modality) for s in PACKAGED.detect(text, Sentences.of(text), (), None)
+    return [(s.type, s.modality) for s in PACKAGED.detect(text, sentences(text), (), None)
             if s.polarity == "escalation" and s.severity < 0]
 
 
@@ -325,7 +312,7 @@ class TestSpeechActs:
         """A trigger inside an if-clause is not governed by the main clause's "would"."""
         sigs = PACKAGED.detect(
             "The state said it would retaliate if its ships were attacked.",
-            Sentences.of("The state said it would retaliate if its ships were attacked."),
+            sentences("The state said it would retaliate if its ships were attacked."),
             (), None)
         attacked = [s for s in sigs if s.trigger == "attacked"]
         assert attacked
