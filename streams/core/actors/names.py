@@ -150,7 +150,7 @@ class NameFinder:
         heads = headlines(folded, self._small_words).mask
         any_head = heads.find(1) != -1
         token_iter = self._patterns.token.finditer
-        function = self._function
+        function, org_heads, nameish = self._function, self._org_heads, self._nameish
         for chunk in self._patterns.chunk.finditer(folded):
             cs, ce = chunk.span()
             if covered.find(0, cs, ce) == -1 or (any_head and heads.find(1, cs, ce) != -1):
@@ -161,7 +161,13 @@ class NameFinder:
                 # No space, so one token: the chunk itself (most chunks),
                 # classified as classify_run would classify a one-word run.
                 if blocked.find(1, cs, ce) == -1 and first not in function:
-                    self._one_word(ctx, first, cs, ce)
+                    if first in org_heads:
+                        self._one_word(ctx, first, cs, ce)
+                    elif first not in nameish:
+                        if ACRONYM.fullmatch(folded, cs, ce):
+                            ctx.acronyms.append((cs, ce))
+                        else:
+                            ctx.singles.append((cs, ce))
                 continue
             run: list[tuple[int, int]] = []
             words: list[str] = []
@@ -178,15 +184,11 @@ class NameFinder:
                 self._classify_run(ctx, run, words)
 
     def _one_word(self, ctx: Context, word: str, start: int, end: int) -> None:
-        if word in self._org_heads:
-            org = self._orgs.org_actor(ctx, [(start, end)])
-            if org is not None:
-                ctx.orgs.append(org)
-        elif word not in self._nameish:
-            if ACRONYM.fullmatch(ctx.folded, start, end):
-                ctx.acronyms.append((start, end))
-            else:
-                ctx.singles.append((start, end))
+        """A one-word run that is an organisation head ("Ministry")."""
+        del word
+        org = self._orgs.org_actor(ctx, [(start, end)])
+        if org is not None:
+            ctx.orgs.append(org)
 
     def _classify_run(self, ctx: Context, run: list[tuple[int, int]], words: list[str]) -> None:
         if not self._org_heads.isdisjoint(words):
