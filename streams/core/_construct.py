@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import fields
 
-from streams.core.model import Actor, Modality, Polarity, Signal
+from streams.core.model import Actor, ActorType, Modality, Polarity, Signal
 
 __all__ = ["new_actor", "new_signal"]
 
@@ -63,7 +63,7 @@ _FAST = _slots_settable()
 def new_actor(
     id: str,
     name: str,
-    type: str,
+    type: ActorType,
     text: str,
     start: int,
     end: int,

@@ -53,6 +53,7 @@ class Analyzer:
         self._actors = ActorExtractor(knowledge)
         self._signals = SignalDetector(knowledge)
         self._agency = AgencyJudge(knowledge.agency, {e.id: e.kind for e in knowledge.entities})
+        self._abbreviations = knowledge.vocabulary.set("sentences.abbreviations")
 
     def analyze(self, article: Article) -> Analysis:
         """Return what the core finds in ``article``.
@@ -62,7 +63,7 @@ class Analyzer:
         """
         text = article.text
         options = self.options
-        sentences = Sentences.of(text)
+        sentences = Sentences.of(text, self._abbreviations)
         actors = self._actors.extract(text, sentences, article.as_of)
         signals, truncated = self._signals.detect_bounded(
             text, sentences, actors, article.as_of, options.max_signals)

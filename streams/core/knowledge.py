@@ -15,6 +15,8 @@ from typing import Any
 from streams.core.agency import AgencyError, AgencyRules
 from streams.core.domain import DomainModel
 from streams.core.lexicon import Lexicon
+from streams.core.model import ACTOR_TYPES, ActorType
+from streams.core.vocabulary import Vocabulary, VocabularyError
 
 __all__ = ["Entity", "KnowledgeBase", "KnowledgeError", "Role", "Title"]
 
@@ -105,7 +107,7 @@ class Entity:
 
     id: str
     name: str
-    type: str
+    type: ActorType
     aliases: tuple[str, ...] = ()
     kind: str | None = None
     country: str | None = None
@@ -116,18 +118,21 @@ class Entity:
     sources: tuple[str, ...] = ()
 
     @classmethod
-    def from_row(cls, row: Mapping[str, Any], default_type: str) -> Entity:
+    def from_row(cls, row: Mapping[str, Any], default_type: ActorType) -> Entity:
         """Build an entity from a JSONL row of the knowledge files."""
         ident, name = row.get("id"), row.get("name")
         if not isinstance(ident, str) or not ident or not isinstance(name, str) or not name:
             raise KnowledgeError(f"row {row!r:.80}: 'id' and 'name' must be non-empty strings")
+        kind = row.get("type") or default_type
+        if kind not in ACTOR_TYPES:
+            raise KnowledgeError(f"{ident}: 'type' must be one of {ACTOR_TYPES}")
         roles_raw = row.get("roles") or []
         if not isinstance(roles_raw, list):
             raise KnowledgeError(f"{ident}: 'roles' must be a list")
         return cls(
             id=ident,
             name=name,
-            type=str(row.get("type") or default_type),
+            type=kind,
             aliases=_strs(row, "aliases"),
             kind=_opt_str(row, "kind"),
             country=_opt_str(row, "country"),
@@ -187,6 +192,9 @@ class KnowledgeBase:
             rules let every signal count.
         domain_model: The article-domain classifier, or None (then no
             article domain is reported and none damps alerts).
+        vocabulary: The word lists and irregular verb forms the core reads
+            (``words.jsonl``, ``irregular_verbs.jsonl``); empty lists when
+            not given.
     """
 
     entities: tuple[Entity, ...]
@@ -196,6 +204,7 @@ class KnowledgeBase:
     agents: tuple[Entity, ...] = ()
     agency: AgencyRules = field(default_factory=AgencyRules)
     domain_model: DomainModel | None = None
+    vocabulary: Vocabulary = field(default_factory=Vocabulary)
 
     @classmethod
     def from_rows(
@@ -210,11 +219,18 @@ class KnowledgeBase:
         agents: Iterable[Mapping[str, Any]] = (),
         agency: Iterable[Mapping[str, Any]] = (),
         domain_model: DomainModel | None = None,
+        words: Iterable[Mapping[str, Any]] = (),
+        irregular_verbs: Iterable[Mapping[str, Any]] = (),
     ) -> KnowledgeBase:
         """Build a knowledge base from plain rows.
 
         ``agents`` rows are optional; an agent id may repeat (one row for
         the collective nouns, one for the singular person nouns).
+
+        The word lists and verb forms (``words``, ``irregular_verbs``) do
+        not enter :attr:`version`: the packaged ones are the baseline the
+        fingerprint was defined against. The loader folds an override of
+        them into the version (:func:`streams.knowledge.loader.load_knowledge`).
 
         Raises:
             KnowledgeError: when a row is malformed or an id repeats.
@@ -222,11 +238,12 @@ class KnowledgeBase:
         digest = hashlib.sha256()
         entities: list[Entity] = []
         seen: set[str] = set()
-        for default_type, rows in (
+        sources: tuple[tuple[ActorType, Iterable[Mapping[str, Any]]], ...] = (
             ("country", countries),
             ("organisation", organisations),
             ("person", persons),
-        ):
+        )
+        for default_type, rows in sources:
             for row in rows:
                 entity = Entity.from_row(row, default_type)
                 if entity.id in seen:
@@ -239,9 +256,14 @@ class KnowledgeBase:
             digest.update(repr(agent_values).encode())
         title_values = tuple(Title.from_row(r) for r in titles)
         digest.update(repr(title_values).encode())
+        try:
+            vocabulary = Vocabulary.from_rows(words, irregular_verbs)
+        except VocabularyError as exc:
+            raise KnowledgeError(str(exc)) from exc
         signal_rows = list(signals)
         modality_rows = list(modality)
-        lexicon = Lexicon.from_rows(signal_rows, modality_rows)
+        lexicon = Lexicon.from_rows(signal_rows, modality_rows, vocabulary.irregular,
+                                    vocabulary.set("modality.transparent"))
         digest.update(repr(signal_rows).encode())
         digest.update(repr(modality_rows).encode())
         agency_rows = list(agency)
@@ -261,6 +283,7 @@ class KnowledgeBase:
             agents=agent_values,
             agency=agency_rules,
             domain_model=domain_model,
+            vocabulary=vocabulary,
         )
 
     def get(self, ident: str) -> Entity | None:

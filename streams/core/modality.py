@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from streams.core.lexicon import Lexicon, ModalityCue, boundary_text
 
@@ -26,7 +27,8 @@ __all__ = ["ModalityResult", "SentenceCues", "assess_modality", "clause_start", 
            "sentence_cues"]
 
 _CHARS_PER_WORD = 16
-_PRIORITY = {"negated": 4, "conditional": 3, "hypothetical": 2, "future": 1}
+_PRIORITY: Mapping[str, int] = MappingProxyType(
+    {"negated": 4, "conditional": 3, "hypothetical": 2, "future": 1})
 # Words and marks that open a new clause: a cue before them does not reach
 # a trigger after them.
 # The words are grouped by first letter (but|because|before as b(?:...)):
@@ -43,16 +45,6 @@ _COMPLEMENT_END = re.compile(
     r"[;:()\u2013\u2014]|,\s*(?:and|but|saying|adding|while|although|though|as|which)(?!\w)"
     r"|(?<!\w)(?:but|while|whereas|although|though|however)(?!\w)"
 )
-# Words a negation reaches through to its verb ("did not immediately
-# attack", "refused to even meet"); any other word in between means the
-# negation belongs to another verb ("not provided at a summit").
-_TRANSPARENT = frozenset((
-    "to", "be", "been", "being", "have", "has", "had", "yet", "even", "immediately", "directly",
-    "publicly", "formally", "officially", "further", "fully", "ever", "already", "actually",
-    "really", "again", "so", "far", "any", "more", "seek", "try", "attempt", "intend", "plan",
-    "want", "wish", "agree", "decide", "choose", "dare", "need", "able", "allowed", "permitted",
-    "going", "the", "a", "an", "its", "their", "his", "her", "our", "also",
-))
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,7 +241,8 @@ def assess_modality(
         rank = _PRIORITY[cue.modality]
         if rank < best_rank and (intent or not cue.intent):
             continue
-        found = _find(cue, hits, lowered, cues.end, t0, t1, clause, speech_act)
+        found = _find(cue, hits, lowered, cues.end, t0, t1, clause, speech_act,
+                      lexicon.transparent)
         if found is None:
             continue
         intent = intent or cue.intent
@@ -289,6 +282,7 @@ def _find(
     t1: int,
     clause: int,
     speech_act: bool = False,
+    transparent: frozenset[str] = frozenset(),
 ) -> tuple[int, int] | None:
     if cue.scope == "sentence":
         for a, b in hits:
@@ -315,9 +309,10 @@ def _find(
         return None
     # A halting verb takes the act as its object noun phrase ("suspended
     # part of its aid"), so the words between may be determiners and
-    # modifiers; other negations reach only through auxiliaries.
+    # modifiers; other negations reach only through auxiliaries (the
+    # ``transparent`` words: "did not immediately attack").
     if cue.modality == "negated" and not cue.halt and any(
-        w.group() not in _TRANSPARENT for w in _WORD.finditer(lowered, last[1], t0)
+        w.group() not in transparent for w in _WORD.finditer(lowered, last[1], t0)
     ):
         return None
     return last

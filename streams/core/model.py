@@ -8,12 +8,17 @@ serialises: the codec at the edge turns these dicts into bytes.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from streams.core.scoring import Level
 
 __all__ = [
+    "ACTOR_TYPES",
     "MODALITIES",
     "POLARITIES",
     "Actor",
+    "ActorType",
     "Alert",
     "Analysis",
     "Article",
@@ -24,6 +29,9 @@ __all__ = [
 ]
 
 Polarity = Literal["escalation", "de-escalation"]
+ActorType = Literal["person", "organisation", "country", "government"]
+"""What an actor mention names (:attr:`Actor.type`)."""
+ACTOR_TYPES: tuple[ActorType, ...] = ("person", "organisation", "country", "government")
 Modality = Literal["asserted", "hypothetical", "conditional", "negated", "future"]
 
 POLARITIES: tuple[Polarity, ...] = ("escalation", "de-escalation")
@@ -87,7 +95,7 @@ class Actor:
 
     id: str
     name: str
-    type: str
+    type: ActorType
     text: str
     start: int
     end: int
@@ -260,7 +268,7 @@ class Alert:
 
     id: str
     article_id: str
-    level: str
+    level: Level
     score: float
     time: str | None
     title: str

@@ -12,12 +12,16 @@ import hashlib
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from streams.core.model import Actor, Alert, Article, Evidence, Signal
 
-__all__ = ["LEVELS", "ScoringOptions", "build_alert", "level_for", "score_signals"]
+__all__ = ["LEVELS", "Level", "ScoringOptions", "build_alert", "level_for", "score_signals"]
 
-LEVELS: tuple[str, ...] = ("low", "medium", "high", "critical")
+Level = Literal["low", "medium", "high", "critical"]
+"""An alert level (:attr:`Alert.level`), lowest first."""
+LEVELS: tuple[Level, ...] = ("low", "medium", "high", "critical")
+"""Every alert level, lowest first: the one list of them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +67,7 @@ def score_signals(signals: Sequence[Signal], options: ScoringOptions) -> float:
     return round(100.0 * (1.0 - math.exp(-total / options.scale)), 2)
 
 
-def level_for(score: float, options: ScoringOptions) -> str | None:
+def level_for(score: float, options: ScoringOptions) -> Level | None:
     """Return the alert level for ``score``, or None below the threshold."""
     if score < options.alert_threshold:
         return None

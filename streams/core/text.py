@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import re
 from bisect import bisect_right
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 __all__ = ["MAX_SENTENCE_CHARS", "Sentences", "quote_window", "split_sentences", "strip_markup"]
@@ -21,14 +22,8 @@ this many characters at whitespace, so every sentence-level step (modality,
 roles, sense restrictions) costs a bounded amount per trigger. No sentence of
 the evaluation data or the benchmark corpus comes near it."""
 
-# Abbreviations after which a full stop does not end a sentence. Titles and
-# initials matter most in news copy ("Gen. Milley", "U.S. officials").
-_ABBREVIATION_WORDS = """
-    mr mrs ms dr prof gen lt col maj capt cpt sgt adm cmdr brig rep sen gov pres
-    st jr sr rev hon amb sec dept no vol fig inc ltd co corp jan feb mar apr jun
-    jul aug sep sept oct nov dec u.s u.n u.k e.u vs etc approx est mt ft
-"""
-_ABBREVIATIONS = frozenset(_ABBREVIATION_WORDS.split())
+# How far before a full stop the word it ends is sought.
+_ABBREVIATION_LOOKBACK = 12
 
 # A boundary candidate: terminal punctuation, optional closing quotes or
 # brackets, then whitespace, or a blank line on its own.
@@ -92,19 +87,23 @@ def _drop_scripts(text: str) -> str:
     return "".join(parts)
 
 
-def _is_abbreviation(text: str, dot_end: int) -> bool:
-    match = _WORD_BEFORE.search(text, max(0, dot_end - 12), dot_end)
+def _is_abbreviation(text: str, dot_end: int, abbreviations: AbstractSet[str]) -> bool:
+    match = _WORD_BEFORE.search(text, max(0, dot_end - _ABBREVIATION_LOOKBACK), dot_end)
     if match is None:
         return False
     word = match.group(1).lower().rstrip(".")
-    if word in _ABBREVIATIONS:
+    if word in abbreviations:
         return True
     # A single capital initial ("Anders F. Rasmussen").
     return len(word) == 1 and match.group(1).isupper()
 
 
-def split_sentences(text: str) -> tuple[tuple[int, int], ...]:
+def split_sentences(text: str, abbreviations: AbstractSet[str]) -> tuple[tuple[int, int], ...]:
     """Split ``text`` into sentence spans ``(start, end)``.
+
+    A full stop after one of ``abbreviations`` (lower case, without the
+    stop: "gen", "u.s"; list ``sentences.abbreviations`` of the knowledge
+    base) or after a capital initial does not end a sentence.
 
     Spans exclude surrounding whitespace, cover every non-blank character
     exactly once, and are in text order. No span is longer than
@@ -118,7 +117,8 @@ def split_sentences(text: str) -> tuple[tuple[int, int], ...]:
     for match in _BOUNDARY.finditer(text):
         end = match.end()
         token = match.group()
-        if token[0] == "." and len(token) == 1 and _is_abbreviation(text, match.start() + 1):
+        if token[0] == "." and len(token) == 1 and _is_abbreviation(
+                text, match.start() + 1, abbreviations):
             continue
         # A lowercase word after the stop usually continues the sentence.
         if nxt < end:
@@ -206,9 +206,9 @@ class Sentences:
     starts: tuple[int, ...]
 
     @classmethod
-    def of(cls, text: str) -> Sentences:
-        """Split ``text`` once and keep the spans."""
-        spans = split_sentences(text)
+    def of(cls, text: str, abbreviations: AbstractSet[str]) -> Sentences:
+        """Split ``text`` once (see :func:`split_sentences`) and keep the spans."""
+        spans = split_sentences(text, abbreviations)
         return cls(text=text, spans=spans, starts=tuple(s for s, _ in spans))
 
     def index_at(self, offset: int) -> int:

@@ -3,7 +3,17 @@
 The default files ship inside the package (``streams/knowledge/data``). A user
 points the service at their own folder with ``ESCWATCH_KNOWLEDGE_DIR``; each
 file found there replaces the packaged one of the same name, so a folder
-holding only ``signals.jsonl`` tries a new lexicon against the stock actors.
+holding only ``signals.jsonl`` tries a new lexicon against the stock actors,
+and one holding only ``words.jsonl`` tries new word lists.
+
+Every row is validated against the JSON Schema of its file
+(``streams/knowledge/schemas/<name>.schema.json``) as it is read; an error
+names the file and line.
+
+The modality rows come in three files by kind, read in this order into the
+one list of modality rows the lexicon compiles: ``modality_rules.jsonl``
+(factors, flips, intents), ``modality.jsonl`` (modality and speech cues) and
+``senses.jsonl`` (idioms, domains, evaluative adjectives).
 
 The article-domain model (``domain_model.jsonl``, written by
 ``tools/train_domain.py``) is read the same way by :func:`load_domain_model`,
@@ -12,35 +22,60 @@ a folder's own copy first.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterator
-from functools import lru_cache
+from dataclasses import replace
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import orjson
 
 from streams.core.domain import DomainModel, DomainModelError
 from streams.core.knowledge import KnowledgeBase, KnowledgeError
 from streams.errors import ConfigError
 
-__all__ = ["DEFAULT_DIR", "DOMAIN_MODEL_FILE", "KNOWLEDGE_FILES", "load_domain_model",
-           "load_knowledge"]
+__all__ = ["DEFAULT_DIR", "DOMAIN_MODEL_FILE", "KNOWLEDGE_FILES", "SCHEMA_DIR",
+           "load_domain_model", "load_knowledge", "read_rows"]
 
 DEFAULT_DIR = Path(__file__).resolve().parent / "data"
+SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
 KNOWLEDGE_FILES: tuple[str, ...] = (
     "countries",
     "organisations",
     "persons",
     "titles",
     "signals",
+    "modality_rules",
     "modality",
+    "senses",
     "agents",
     "agency",
+    "words",
+    "irregular_verbs",
 )
+# The files whose rows make up the lexicon's modality rows, in order.
+MODALITY_FILES: tuple[str, ...] = ("modality_rules", "modality", "senses")
+# The files of the vocabulary: not part of the stock fingerprint (see
+# KnowledgeBase.from_rows), folded into it when a folder overrides them.
+VOCABULARY_FILES: tuple[str, ...] = ("words", "irregular_verbs")
 DOMAIN_MODEL_FILE = "domain_model.jsonl"
 
 
-def _rows(path: Path) -> Iterator[dict[str, Any]]:
+@cache
+def _validator(name: str) -> jsonschema.protocols.Validator:
+    path = SCHEMA_DIR / f"{name}.schema.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    validator: jsonschema.protocols.Validator = cls(schema)
+    return validator
+
+
+def _rows(path: Path, schema: str | None = None) -> Iterator[dict[str, Any]]:
+    validator = _validator(schema) if schema is not None else None
     with path.open("rb") as handle:
         for number, line in enumerate(handle, 1):
             stripped = line.strip()
@@ -52,7 +87,26 @@ def _rows(path: Path) -> Iterator[dict[str, Any]]:
                 raise ConfigError(f"{path}:{number}: not valid JSON: {exc}") from exc
             if not isinstance(row, dict):
                 raise ConfigError(f"{path}:{number}: each line must be a JSON object")
+            if validator is not None:
+                error = jsonschema.exceptions.best_match(validator.iter_errors(row))
+                if error is not None:
+                    where = "/".join(str(p) for p in error.absolute_path) or "the row"
+                    raise ConfigError(f"{path}:{number}: {where}: {error.message} "
+                                      f"(schema {schema}.schema.json)")
             yield row
+
+
+def read_rows(name: str, directory: Path | None = None) -> list[dict[str, Any]]:
+    """Return the validated rows of knowledge file ``name``, the folder's copy first.
+
+    Raises:
+        ConfigError: when the file is missing, or a row is not JSON or does
+            not fit the file's schema; the message names the file and line.
+    """
+    path = resolve_files(directory)[name]
+    if not path.is_file():
+        raise ConfigError(f"knowledge file missing: {path}")
+    return list(_rows(path, name))
 
 
 def resolve_files(directory: Path | None) -> dict[str, Path]:
@@ -67,6 +121,18 @@ def resolve_files(directory: Path | None) -> dict[str, Path]:
     return chosen
 
 
+def _with_overrides(kb: KnowledgeBase, files: dict[str, Path],
+                    rows: dict[str, list[dict[str, Any]]]) -> KnowledgeBase:
+    """Fold overridden vocabulary files into the fingerprint."""
+    overridden = [n for n in VOCABULARY_FILES if files[n].parent != DEFAULT_DIR]
+    if not overridden:
+        return kb
+    digest = hashlib.sha256(kb.version.encode())
+    for name in overridden:
+        digest.update(repr((name, rows[name])).encode())
+    return replace(kb, version=digest.hexdigest()[:12])
+
+
 @lru_cache(maxsize=8)
 def load_knowledge(directory: Path | None = None) -> KnowledgeBase:
     """Load the knowledge base, from ``directory`` where it has a file.
@@ -77,7 +143,8 @@ def load_knowledge(directory: Path | None = None) -> KnowledgeBase:
 
     Raises:
         ConfigError: when the folder is missing, a file is unreadable, or a
-            row is malformed; the message names the file and line.
+            row is malformed or does not fit its schema; the message names
+            the file and line.
     """
     if directory is not None and not directory.is_dir():
         raise ConfigError(f"knowledge folder {directory} does not exist")
@@ -86,11 +153,17 @@ def load_knowledge(directory: Path | None = None) -> KnowledgeBase:
     if missing:
         raise ConfigError(f"knowledge files missing: {', '.join(missing)}")
     model = load_domain_model(directory)
+    rows = {name: list(_rows(path, name)) for name, path in files.items()}
+    modality = [row for name in MODALITY_FILES for row in rows[name]]
     try:
-        return KnowledgeBase.from_rows(**{name: list(_rows(path)) for name, path in files.items()},
-                                       domain_model=model)
+        kb = KnowledgeBase.from_rows(
+            countries=rows["countries"], organisations=rows["organisations"],
+            persons=rows["persons"], titles=rows["titles"], signals=rows["signals"],
+            modality=modality, agents=rows["agents"], agency=rows["agency"],
+            words=rows["words"], irregular_verbs=rows["irregular_verbs"], domain_model=model)
     except KnowledgeError as exc:
         raise ConfigError(f"knowledge base in {directory or DEFAULT_DIR}: {exc}") from exc
+    return _with_overrides(kb, files, rows)
 
 
 @lru_cache(maxsize=8)

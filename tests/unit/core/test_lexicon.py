@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-import orjson
 import pytest
 
 from streams.core.knowledge import KnowledgeBase
@@ -18,28 +16,17 @@ from streams.core.lexicon import (
     token_forms,
 )
 from streams.core.signals import SignalDetector, find_matches
-from streams.core.text import Sentences
-
-DATA = Path(__file__).resolve().parents[2] / "streams" / "knowledge" / "data"
-
-
-def rows(name: str) -> list[dict[str, Any]]:
-    """Read the packaged rows of ``name``.jsonl."""
-    out = []
-    for line in (DATA / f"{name}.jsonl").read_bytes().splitlines():
-        if line.strip() and not line.strip().startswith(b"#"):
-            out.append(orjson.loads(line))
-    return out
-
+from streams.knowledge.loader import read_rows
+from tests.unit.core.packaged import modality_rows, sentences, vocabulary_rows
 
 PACKAGED = SignalDetector(KnowledgeBase.from_rows(
     countries=[], organisations=[], persons=[], titles=[],
-    signals=rows("signals"), modality=rows("modality")))
+    signals=read_rows("signals"), modality=modality_rows(), **vocabulary_rows()))
 
 
 def first(text: str) -> tuple[str, str, str] | None:
     """Return (type, polarity, modality) of the first packaged signal in ``text``."""
-    sigs = PACKAGED.detect(text, Sentences.of(text), (), None)
+    sigs = PACKAGED.detect(text, sentences(text), (), None)
     return (sigs[0].type, sigs[0].polarity, sigs[0].modality) if sigs else None
 
 
@@ -155,7 +142,7 @@ class TestPackagedLexicon:
     def test_avoid_provoking_is_never_escalation(self) -> None:
         """"careful to avoid provoking" gives only de-escalation signals."""
         text = "The government has been careful to avoid provoking its neighbour."
-        sigs = PACKAGED.detect(text, Sentences.of(text), (), None)
+        sigs = PACKAGED.detect(text, sentences(text), (), None)
         assert sigs
         assert all(s.polarity == "de-escalation" for s in sigs)
 
@@ -168,7 +155,7 @@ class TestPackagedLexicon:
 def all_signals(text: str) -> list[tuple[str, str, str]]:
     """Return (type, trigger, modality) of every packaged signal in ``text``."""
     return [(s.type, s.trigger, s.modality)
-            for s in PACKAGED.detect(text, Sentences.of(text), (), None)]
+            for s in PACKAGED.detect(text, sentences(text), (), None)]
 
 
 class TestCameoCategories:
@@ -200,7 +187,7 @@ class TestCameoCategories:
     def test_first_signal_type(self, text: str, kind: str) -> None:
         """Verbs of a CAMEO/PLOVER dictionary give their category as the first signal."""
         got = first(text)
-        assert got is not None
+        assert got is not None, text
         assert got[0] == kind
 
     def test_labour_strike_is_protest_not_assault(self) -> None:
@@ -214,7 +201,8 @@ class TestCameoCategories:
 
     def test_bomb_explosion_is_attack(self) -> None:
         """An explosion with a weapon nearby is an assault."""
-        assert first("A car bomb explosion shook the market.") is not None
+        assert first("A car bomb explosion shook the market.") == (
+            "ASSAULT", "escalation", "asserted")
 
 
 class TestThreatNoun:
@@ -225,8 +213,8 @@ class TestThreatNoun:
 
     def test_security_threat_is_no_event(self) -> None:
         """A threat assessment ("security threats") is not a THREATEN event."""
-        assert all_signals("Ministers discussed emerging security threats.")[0][0] != (
-            "THREATEN")
+        assert all_signals("Ministers discussed emerging security threats.") == [
+            ("CONSULT", "discussed", "asserted")]
 
     def test_made_threat_is_threaten(self) -> None:
         """A threat someone makes ("threats against the envoy") stays THREATEN."""
@@ -248,7 +236,8 @@ class TestBackground:
 
     def test_lone_background_trigger_is_kept(self) -> None:
         """A sentence with only a background trigger keeps it."""
-        assert first("Prices rose sharply after the attack.") is not None
+        assert first("Prices rose sharply after the attack.") == (
+            "ASSAULT", "escalation", "asserted")
 
     def test_long_threatened_invasion_is_invasion(self) -> None:
         """A hyphenated participle ("long-threatened") modifies the noun after it."""
@@ -280,14 +269,14 @@ class TestHaltAndIntent:
     def test_nominal_cooperation_weighs_less(self) -> None:
         """A cooperation noun in a list of measures takes the nominal discount."""
         text = "The measures include intelligence sharing and joint training."
-        sigs = PACKAGED.detect(text, Sentences.of(text), (), None)
+        sigs = PACKAGED.detect(text, sentences(text), (), None)
         assert [s.type for s in sigs] == ["COOPERATE", "COOPERATE"]
         assert all(s.severity == 2.5 and s.base_severity == 5.0 for s in sigs)
 
 
 def escalations(text: str) -> list[tuple[str, str]]:
     """Return (type, modality) of every packaged escalation signal with a nonzero severity."""
-    return [(s.type, s.modality) for s in PACKAGED.detect(text, Sentences.of(text), (), None)
+    return [(s.type, s.modality) for s in PACKAGED.detect(text, sentences(text), (), None)
             if s.polarity == "escalation" and s.severity < 0]
 
 
@@ -325,7 +314,7 @@ class TestSpeechActs:
         """A trigger inside an if-clause is not governed by the main clause's "would"."""
         sigs = PACKAGED.detect(
             "The state said it would retaliate if its ships were attacked.",
-            Sentences.of("The state said it would retaliate if its ships were attacked."),
+            sentences("The state said it would retaliate if its ships were attacked."),
             (), None)
         attacked = [s for s in sigs if s.trigger == "attacked"]
         assert attacked

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from streams.core.knowledge import KnowledgeBase
 from streams.core.model import Actor, Signal
 from streams.core.signals import Match, SignalDetector, drop_background, resolve_overlaps
-from streams.core.text import Sentences
+from tests.unit.core.packaged import sentences, vocabulary_rows
 
 MODALITY_ROWS: list[dict[str, Any]] = [
     {"id": "flip.reject", "kind": "flip", "polarity": "escalation", "type": "REJECT",
@@ -52,7 +52,8 @@ SIGNAL_ROWS: list[dict[str, Any]] = [
 def make_kb(signals: Sequence[dict[str, Any]] = SIGNAL_ROWS) -> KnowledgeBase:
     """Build a small knowledge base with the test lexicon."""
     return KnowledgeBase.from_rows(countries=[], organisations=[], persons=[], titles=[],
-                                   signals=signals, modality=MODALITY_ROWS)
+                                   signals=signals, modality=MODALITY_ROWS,
+                                   **vocabulary_rows())
 
 
 DETECTOR = SignalDetector(make_kb())
@@ -69,7 +70,7 @@ def actor(text: str, name: str, ident: str, whole: str, kind: str = "country",
 
 def detect(text: str, actors: tuple[Actor, ...] = ()) -> tuple[Signal, ...]:
     """Run the test detector over ``text``."""
-    return DETECTOR.detect(text, Sentences.of(text), actors, None)
+    return DETECTOR.detect(text, sentences(text), actors, None)
 
 
 class TestPatterns:
@@ -255,7 +256,7 @@ class TestOffsets:
     def test_empty_lexicon_finds_nothing(self) -> None:
         """A knowledge base without signal rows yields no signals."""
         empty = SignalDetector(make_kb(signals=[]))
-        assert empty.detect("The army attacked.", Sentences.of("The army attacked."), (),
+        assert empty.detect("The army attacked.", sentences("The army attacked."), (),
                             None) == ()
 
 
@@ -289,7 +290,7 @@ class TestVetoBefore:
                                "not_before": ["potential"], "window": 2}]
         det = SignalDetector(make_kb(rows))
         def kinds(text: str) -> list[str]:
-            return [s.type for s in det.detect(text, Sentences.of(text), (), None)]
+            return [s.type for s in det.detect(text, sentences(text), (), None)]
         assert kinds("They face potential threats.") == []
         assert kinds("Threats of potential harm were made.") == ["THREATEN"]
 
@@ -333,8 +334,8 @@ def detect_domains(text: str, actors: tuple[Actor, ...] = ()) -> tuple[Signal, .
     """Detect with a rule that lists the business domain as a sense veto."""
     rows = [{**SIGNAL_ROWS[1], "id": "assault.attack2", "veto_domains": ["business"]}]
     kb = KnowledgeBase.from_rows(countries=[], organisations=[], persons=[], titles=[],
-                                 signals=rows, modality=DOMAIN_ROWS)
-    return SignalDetector(kb).detect(text, Sentences.of(text), actors, None)
+                                 signals=rows, modality=DOMAIN_ROWS, **vocabulary_rows())
+    return SignalDetector(kb).detect(text, sentences(text), actors, None)
 
 
 class TestSenseDomains:

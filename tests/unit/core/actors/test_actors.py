@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 from streams.core.actors import ActorExtractor, fold, surname_key
 from streams.core.knowledge import KnowledgeBase
 from streams.core.model import Actor
-from streams.core.text import Sentences
+from tests.unit.core.packaged import sentences, vocabulary_rows
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[4]
 SEED = ROOT / "seeds" / "000_9deb2ec686b81daa.txt"
 
 COUNTRIES: list[dict[str, Any]] = [
@@ -92,6 +92,7 @@ def make_kb(
         signals=[],
         modality=[],
         agents=AGENTS if agents is None else agents,
+        **vocabulary_rows(),
     )
 
 
@@ -109,7 +110,7 @@ def bare() -> ActorExtractor:
 
 def run(ex: ActorExtractor, text: str, as_of: str | None = "2023-06-20") -> tuple[Actor, ...]:
     """Extract actors and check the offset contract on the way."""
-    actors = ex.extract(text, Sentences.of(text), as_of)
+    actors = ex.extract(text, sentences(text), as_of)
     for actor in actors:
         assert text[actor.start : actor.end] == actor.text
     return actors
@@ -562,7 +563,7 @@ class TestMembersOfABody:
                                                              ) -> None:
         """"EU member states" and "NATO allies" resolve the member noun to the body itself."""
         text = "EU member states agreed on the plan, and NATO allies backed it."
-        actors = ActorExtractor(knowledge).extract(text, Sentences.of(text), "2024-01-01")
+        actors = ActorExtractor(knowledge).extract(text, sentences(text), "2024-01-01")
         by_text = {a.text: a.id for a in actors}
         assert by_text.get("member states") == "EU"
         assert by_text.get("allies") == "NATO"
@@ -572,7 +573,7 @@ class TestMembersOfABody:
         """A loose title in the text ("former NATO chief") takes the recorded office of that
         body for a known person."""
         text = "Former NATO chief Jens Stoltenberg spoke on Monday."
-        actors = ActorExtractor(knowledge).extract(text, Sentences.of(text), "2025-06-01")
+        actors = ActorExtractor(knowledge).extract(text, sentences(text), "2025-06-01")
         (person,) = [a for a in actors if a.type == "person"]
         assert (person.role, person.role_org, person.former) == ("Secretary-General", "NATO",
                                                                   True)

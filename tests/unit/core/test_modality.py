@@ -12,6 +12,7 @@ from streams.core.modality import (
     find_cues,
     sentence_cues,
 )
+from tests.unit.core.packaged import TRANSPARENT, VOCABULARY
 
 ROWS = [
     {"id": "neg.restraint", "modality": "negated", "flip": True, "cues": ["<avoid>"]},
@@ -27,7 +28,7 @@ ROWS = [
     {"id": "neg.deny", "modality": "negated", "scope": "complement", "window": 12,
      "denial": True, "cues": ["<deny> that", "<dismiss> ...2 <claim>"]},
 ]
-LEXICON = Lexicon.from_rows([], ROWS)
+LEXICON = Lexicon.from_rows([], ROWS, VOCABULARY.irregular, TRANSPARENT)
 
 
 def modality_of(text: str, trigger: str) -> tuple[str, str | None]:

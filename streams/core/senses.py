@@ -1,0 +1,249 @@
+"""Sense restrictions: the sentence-level checks that rule a lexicon match out.
+
+A capitalised trigger inside running text is part of a name; a participle
+after a determiner is an adjective; a rule's ``not_*``/``near`` words veto
+it; a non-military domain of discourse (sport, business) vetoes its
+military sense; an idiom absorbs the triggers it overlaps; a trigger in an
+adjunct of circumstance ("amid fighting") is background when its sentence
+reports something else; an evaluative adjective inside a disapproval is no
+separate act.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Final
+
+from streams.core.lexicon import Domain, Lexicon, Rule, SpanWords, may_search, search_span
+from streams.core.matches import Match, is_word
+
+__all__ = ["adjectival", "drop_background", "drop_idioms", "evaluative", "is_title_case",
+           "out_of_domain", "sentence_domains", "vetoed"]
+
+# About how many characters a word takes, with its space, for word windows.
+CHARS_PER_WORD: Final = 8
+_WORD = re.compile(r"\w[\w'\u2019-]*")
+# Words longer than this count for the Title Case test, and this share of
+# them capitalised makes a headline.
+_TITLE_CASE_MIN_LEN: Final = 3
+_TITLE_CASE_SHARE: Final = 0.6
+# How far before a participle its determiner may stand.
+_DETERMINER_LOOKBACK: Final = 8
+
+
+_CAPWORD = re.compile(r"(?<![\w'\u2019])[^\W\d_][\w'\u2019-]*")
+_DETERMINER = re.compile(
+    r"(?:(?<!\w)(?:the|a|an|its|their|his|her|this|these|those|our|whose)\s+|\w-)\Z")
+
+
+def is_title_case(text: str, s0: int, s1: int) -> bool:
+    """Tell whether the sentence ``[s0, s1)`` is written in Title Case (a headline)."""
+    words = [w.group() for w in _CAPWORD.finditer(text, s0, s1)]
+    long_words = [w for w in words if len(w) > _TITLE_CASE_MIN_LEN]
+    if not long_words:
+        return True
+    return (sum(1 for w in long_words if w[0].isupper())
+            >= _TITLE_CASE_SHARE * len(long_words))
+
+
+def adjectival(lowered: str, m: Match, s0: int) -> bool:
+    """A past participle after a determiner or a hyphen is an adjective.
+
+    "the occupied territory", "Russian-backed" are one word; "its
+    long-threatened invasion" is a noun phrase whatever the pattern behind
+    the participle: the hyphen makes the participle a modifier.
+    """
+    if m.start > s0 + 1 and lowered[m.start - 1] == "-" and is_word(lowered[m.start - 2]):
+        first = _WORD.match(lowered, m.start)
+        return first is not None and first.group().endswith("ed")
+    if m.length != 1 or not lowered.endswith("ed", m.start, m.end):
+        return False
+    return _DETERMINER.search(lowered, max(s0, m.start - _DETERMINER_LOOKBACK), m.start) is not None
+
+
+# Prepositions of circumstance: a trigger in their noun phrase ("amid
+# fighting", "after talks", "on charges of spying") is the background of the
+# sentence, not what it reports.
+_ADJUNCT = re.compile(
+    r"(?<!\w)(?:amid|amidst|after|despite|during|following|since|over|about|on|"
+    r"in (?:the )?(?:wake|midst|face|aftermath|light|course|event) of|because of|due to|"
+    r"in response to|ahead of|in spite of|regardless of)"
+    r"(?:\s+(?!(?:to|that|and|or|but|which|who|it|they|he|she|we|is|are|was|were|has|have|"
+    r"had|will|would)(?!\w))[\w'\u2019-]+){0,3}?\s+\Z"
+)
+_ADJUNCT_REACH: Final = 48
+# Greedy: matches up to the last clause mark, in one call.
+_LAST_CLAUSE_MARK = re.compile(r".*[,;:()\"\u201c\u201d]", re.DOTALL)
+
+
+def _background(lowered: str, m: Match, s0: int) -> bool:
+    """True when the trigger sits in an adjunct phrase of circumstance.
+
+    The phrase runs from its preposition over at most three words (the
+    determiners and modifiers of its noun) to the trigger, inside one clause.
+    """
+    lo = max(s0, m.start - _ADJUNCT_REACH)
+    head = lowered[lo:m.start]
+    cut = _LAST_CLAUSE_MARK.match(head)
+    if cut is not None:
+        head = head[cut.end():]
+    return _ADJUNCT.search(head) is not None
+
+
+def drop_background(lowered: str, kept: Sequence[tuple[Match, int, int]]
+                    ) -> list[tuple[Match, int, int]]:
+    """Drop background triggers from sentences that report something else.
+
+    A trigger in an adjunct of circumstance ("amid fighting", "after the
+    talks", "despite sanctions") gives the setting; when the same sentence
+    has a trigger outside such adjuncts, that one is the reported event and
+    the background is left out, so the first signal is the main one. A
+    sentence whose only triggers are background keeps them all.
+
+    Args:
+        lowered: The lower-cased text.
+        kept: Resolved matches with their sentence spans, in text order.
+    """
+    flags = [_background(lowered, m, s0) for m, s0, _ in kept]
+    if not any(flags):
+        return list(kept)
+    foreground = {s0 for (_, s0, _), bg in zip(kept, flags, strict=True) if not bg}
+    return [k for k, bg in zip(kept, flags, strict=True) if not bg or k[1] not in foreground]
+
+
+def vetoed(rule: Rule, lowered: str, m: Match, s0: int, s1: int,
+            words: SpanWords | None = None) -> bool:
+    """True when a sense restriction of ``rule`` rules the match out.
+
+    ``words`` (the :func:`word_set` of the sentence) lets a restriction
+    whose words are absent skip its regex.
+    """
+    nis = rule.not_in_sentence
+    if nis is not None and search_span(nis, lowered, s0, s1, words):
+        return True
+    reach = rule.window * CHARS_PER_WORD
+    nb = rule.not_before
+    if nb is not None and may_search(nb, lowered, m.start, words) and nb.search(
+            lowered, max(s0, m.start - reach), m.start):
+        return True
+    na = rule.not_after
+    hi = min(s1, m.end + reach)
+    if na is not None and may_search(na, lowered, hi, words) and na.search(lowered, m.end, hi):
+        return True
+    if rule.not_near is None and rule.near is None:
+        return False
+    lo = max(s0, m.start - reach)
+    nn = rule.not_near
+    if nn is not None and may_search(nn, lowered, hi, words) and nn.search(lowered, lo, hi):
+        return True
+    near = rule.near
+    return near is not None and (
+        not may_search(near, lowered, hi, words) or near.search(lowered, lo, hi) is None)
+
+
+# The sentence's opening words hold its subject ("The company ... launched").
+_SUBJECT_REACH = 6 * CHARS_PER_WORD
+
+
+def sentence_domains(domains: Sequence[Domain], lowered: str, s0: int, s1: int,
+                      words: SpanWords | None = None) -> tuple[frozenset[str], bool]:
+    """Return the domains whose sentence cues occur in a sentence, and whether military ones do.
+
+    ``words`` (the :func:`word_set` of the sentence) lets a domain none of
+    whose cue words occurs skip its regex.
+    """
+    names = frozenset(d.name for d in domains if not d.counter and d.cues is not None
+                      and search_span(d.cues, lowered, s0, s1, words))
+    military = any(d.counter and d.cues is not None and search_span(d.cues, lowered, s0, s1, words)
+                   for d in domains)
+    return names, military
+
+
+def out_of_domain(
+    domains: Sequence[Domain], rule: Rule, lowered: str, m: Match, s0: int, s1: int,
+    sector: str | None, in_sentence: tuple[frozenset[str], bool],
+    words: SpanWords | None = None,
+) -> bool:
+    """True when the trigger's context is one its rule's military sense does not fit.
+
+    Evidence of a vetoing domain (sport, business, entertainment) is a
+    sentence cue ("striker", "box office") or a source agent of the
+    domain's sector (strong), or a near cue within the domain's window or
+    in the sentence's opening subject (weak: "the company ... launched an
+    attack", "fighting for the title"). Military words anywhere in the
+    sentence ("troops", "killed") keep the literal sense; a military agent
+    outweighs only weak evidence, since agent nouns are ambiguous ("the
+    team" of a club or of commandos).
+
+    Args:
+        domains: The lexicon's domain rows.
+        rule: The trigger's rule.
+        lowered: The lower-cased text.
+        m: The trigger.
+        s0: Sentence start.
+        s1: Sentence end.
+        sector: Sector code of the generic agent right before the trigger.
+        in_sentence: :func:`sentence_domains` of the sentence.
+        words: :func:`word_set` of the sentence, to skip cue regexes whose
+            words are absent; None to run them all.
+    """
+    names, military = in_sentence
+    if military:
+        return False
+    strong = any(n in rule.veto_domains for n in names) or any(
+        sector is not None and sector in d.agents and not d.counter
+        and d.name in rule.veto_domains for d in domains)
+    if strong:
+        return True
+    weak = False
+    for d in domains:
+        if d.counter or d.near is None or d.name not in rule.veto_domains:
+            continue
+        reach = d.window * CHARS_PER_WORD
+        hi, subject_end = min(s1, m.end + reach), min(m.start, s0 + _SUBJECT_REACH)
+        if ((may_search(d.near, lowered, hi, words)
+             and d.near.search(lowered, max(s0, m.start - reach), hi))
+                or (may_search(d.near, lowered, subject_end, words)
+                    and d.near.search(lowered, s0, subject_end))):
+            weak = True
+            break
+    return weak and not any(
+        d.counter and sector is not None and sector in d.agents for d in domains)
+
+
+def drop_idioms(lexicon: Lexicon, matches: list[Match]) -> list[Match]:
+    """Drop idiom matches and every trigger they overlap ("price war", "fought back tears")."""
+    rules = lexicon.rules
+    spans = [(m.start, m.end) for m in matches if rules[m.rule].idiom]
+    if not spans:
+        return matches
+    return [m for m in matches if not rules[m.rule].idiom
+            and not any(a < m.end and m.start < b for a, b in spans)]
+
+
+def evaluative(lexicon: Lexicon, lowered: str, kept: Sequence[tuple[Match, int, int]]
+                ) -> list[tuple[Match, int, int]]:
+    """Drop evaluative adjectives that are part of a disapproval.
+
+    "condemned the drills as provocative": the adjective says how the
+    speaker judges the drills; it is not a separate threat.
+    """
+    evaluation = lexicon.evaluation
+    if evaluation is None:
+        return list(kept)
+    rules = lexicon.rules
+    out: list[tuple[Match, int, int]] = []
+    governor: tuple[int, int] | None = None  # (end of the last disapproval, its sentence)
+    for k in kept:
+        m, s0, _ = k
+        if (governor is not None and governor[1] == s0
+                and evaluation.regex.fullmatch(lowered, m.start, m.end) is not None):
+            between = lowered[governor[0]:m.start]
+            if (not any(c in between for c in ";:")
+                    and len(between.split()) <= evaluation.window):
+                continue
+        if rules[m.rule].type in evaluation.types:
+            governor = (m.end, s0)
+        out.append(k)
+    return out
