@@ -68,50 +68,71 @@ def _sentences(text: str) -> list[str]:
     return [s for s in _SENT.split(text) if s.strip()]
 
 
+def _dateline(rng: random.Random, text: str) -> str:
+    return f"{rng.choice(CITIES)} ({rng.choice(AGENCIES)}) — {text.lstrip()}"
+
+
+def _credit(rng: random.Random, text: str) -> str:
+    lines = []
+    if rng.random() < 0.7:
+        lines.append(f"Reporting by {rng.choice(REPORTERS)}; Editing by "
+                     f"{rng.choice(REPORTERS)}")
+    if not lines or rng.random() < 0.5:
+        lines.append(f"© {rng.choice(AGENCIES)} {rng.randint(2004, 2026)}. "
+                     "All rights reserved.")
+    return text.rstrip() + "\n\n" + "\n".join(lines)
+
+
+def _drop_sentence(rng: random.Random, text: str) -> str:
+    sents = _sentences(text)
+    if len(sents) > 2:
+        del sents[rng.randrange(1, len(sents))]
+        text = " ".join(sents)
+    return text
+
+
+def _truncate(rng: random.Random, text: str) -> str:
+    paras = [p for p in text.split("\n\n") if p.strip()]
+    if len(paras) > 2:
+        keep = max((len(paras) + 1) // 2, rng.randrange(1, len(paras)))
+        return "\n\n".join(paras[:keep])
+    sents = _sentences(text)
+    if len(sents) > 3:
+        text = " ".join(sents[:max((len(sents) + 1) // 2, len(sents) - 2)])
+    return text
+
+
+def _headline(rng: random.Random, title: str, text: str) -> str:
+    style = rng.randrange(3)
+    if style == 0:
+        return f"UPDATE {rng.randint(1, 3)}-{title}"
+    if style == 1:
+        lead = re.split(r"[,.;:]", text.strip())[0].split()
+        return " ".join(lead[:rng.randint(6, 11)]) or title
+    return f"{title} | {rng.choice(OUTLETS)[0]}"
+
+
+def _word_edits(rng: random.Random, text: str) -> str:
+    n = rng.randint(1, 3)
+    for a, b in rng.sample(SWAPS, len(SWAPS)):
+        if n == 0:
+            break
+        pat = re.compile(rf"\b{a}\b")
+        if pat.search(text):
+            text = pat.sub(b, text, count=1)
+            n -= 1
+    return text
+
+
+_TEXT_EDITS = {"dateline": _dateline, "credit": _credit, "drop_sentence": _drop_sentence,
+               "truncate": _truncate, "word_edits": _word_edits}
+
+
 def _edit(rng: random.Random, edit: str, title: str, text: str) -> tuple[str, str]:
-    if edit == "dateline":
-        text = f"{rng.choice(CITIES)} ({rng.choice(AGENCIES)}) — {text.lstrip()}"
-    elif edit == "credit":
-        lines = []
-        if rng.random() < 0.7:
-            lines.append(f"Reporting by {rng.choice(REPORTERS)}; Editing by "
-                         f"{rng.choice(REPORTERS)}")
-        if not lines or rng.random() < 0.5:
-            lines.append(f"© {rng.choice(AGENCIES)} {rng.randint(2004, 2026)}. "
-                         "All rights reserved.")
-        text = text.rstrip() + "\n\n" + "\n".join(lines)
-    elif edit == "drop_sentence":
-        sents = _sentences(text)
-        if len(sents) > 2:
-            del sents[rng.randrange(1, len(sents))]
-            text = " ".join(sents)
-    elif edit == "truncate":
-        paras = [p for p in text.split("\n\n") if p.strip()]
-        if len(paras) > 2:
-            keep = max((len(paras) + 1) // 2, rng.randrange(1, len(paras)))
-            text = "\n\n".join(paras[:keep])
-        else:
-            sents = _sentences(text)
-            if len(sents) > 3:
-                text = " ".join(sents[:max((len(sents) + 1) // 2, len(sents) - 2)])
-    elif edit == "headline":
-        style = rng.randrange(3)
-        if style == 0:
-            title = f"UPDATE {rng.randint(1, 3)}-{title}"
-        elif style == 1:
-            lead = re.split(r"[,.;:]", text.strip())[0].split()
-            title = " ".join(lead[:rng.randint(6, 11)]) or title
-        else:
-            title = f"{title} | {rng.choice(OUTLETS)[0]}"
-    elif edit == "word_edits":
-        n = rng.randint(1, 3)
-        for a, b in rng.sample(SWAPS, len(SWAPS)):
-            if n == 0:
-                break
-            pat = re.compile(rf"\b{a}\b")
-            if pat.search(text):
-                text = pat.sub(b, text, count=1)
-                n -= 1
+    if edit == "headline":
+        return _headline(rng, title, text), text
+    if edit in _TEXT_EDITS:
+        return title, _TEXT_EDITS[edit](rng, text)
     return title, text
 
 

@@ -90,37 +90,7 @@ def print_report(
 
     first = next((reports[n] for n in names if lookup(reports[n], "events")), None)
     if first is not None:
-        events = first["events"]
-        row("polarity macro-F1", ("events", "polarity_macro_f1"))
-        for pol in _POLARITIES:
-            gold = events["polarity"].get(pol)
-            if gold is not None and gold.tp + gold.fn:
-                n = gold.tp + gold.fn
-                row(f"  {pol} P/R/F1 (n={n})", ("events", "polarity", pol), "prf")
-        row("type macro-F1", ("events", "type_macro_f1"))
-        for name, gold in sorted(events["types"].items()):
-            if gold.tp + gold.fn:
-                n = gold.tp + gold.fn
-                row(f"  {name} P/R/F1 (n={n})", ("events", "types", name), "prf")
-        row("detection P/R/F1", ("events", "detection"), "prf")
-        negatives = events["negatives"].get("records", 0)
-        if negatives:
-            row(
-                f"negatives with a signal (of {negatives})",
-                ("events", "negatives", "with_signal"),
-                "int",
-            )
-        if any(lookup(reports[n], "modality") for n in names):
-            row("modality accuracy", ("modality", "accuracy"))
-        negation = next((reports[n] for n in names if lookup(reports[n], "negation")), None)
-        if negation is not None:
-            total = negation["negation"]["records"]
-            row(f"negated texts: a signal negated (of {total})", ("negation", "any_negated"), "int")
-            row(
-                f"negated texts: asserted escalation (of {total})",
-                ("negation", "primary_asserted_escalation"),
-                "int",
-            )
+        _event_rows(row, first["events"], names, reports)
     spans = next((reports[n] for n in names if lookup(reports[n], "spans")), None)
     if spans is not None:
         for mode in ("exact", "overlap"):
@@ -143,6 +113,41 @@ def print_report(
         levels = lookup(reports[name], "news", "levels")
         if levels is not None:
             _print_confusion(out, name, levels)
+
+
+def _event_rows(row: Callable[..., None], events: dict[str, Any], names: list[str],
+                reports: Mapping[str, dict[str, Any] | None]) -> None:
+    """The event, modality and negation rows of :func:`print_report`."""
+    row("polarity macro-F1", ("events", "polarity_macro_f1"))
+    for pol in _POLARITIES:
+        gold = events["polarity"].get(pol)
+        if gold is not None and gold.tp + gold.fn:
+            n = gold.tp + gold.fn
+            row(f"  {pol} P/R/F1 (n={n})", ("events", "polarity", pol), "prf")
+    row("type macro-F1", ("events", "type_macro_f1"))
+    for name, gold in sorted(events["types"].items()):
+        if gold.tp + gold.fn:
+            n = gold.tp + gold.fn
+            row(f"  {name} P/R/F1 (n={n})", ("events", "types", name), "prf")
+    row("detection P/R/F1", ("events", "detection"), "prf")
+    negatives = events["negatives"].get("records", 0)
+    if negatives:
+        row(
+            f"negatives with a signal (of {negatives})",
+            ("events", "negatives", "with_signal"),
+            "int",
+        )
+    if any(lookup(reports[n], "modality") for n in names):
+        row("modality accuracy", ("modality", "accuracy"))
+    negation = next((reports[n] for n in names if lookup(reports[n], "negation")), None)
+    if negation is not None:
+        total = negation["negation"]["records"]
+        row(f"negated texts: a signal negated (of {total})", ("negation", "any_negated"), "int")
+        row(
+            f"negated texts: asserted escalation (of {total})",
+            ("negation", "primary_asserted_escalation"),
+            "int",
+        )
 
 
 def _news_rows(

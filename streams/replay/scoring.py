@@ -349,7 +349,7 @@ class Change:
             return "gained"
         if self.after is None:
             return "lost"
-        rank = {lvl: n for n, lvl in enumerate(LEVELS)}
+        rank: dict[str, int] = {lvl: n for n, lvl in enumerate(LEVELS)}
         if rank[self.after] > rank[self.before]:
             return "raised"
         if rank[self.after] < rank[self.before]:

@@ -167,50 +167,59 @@ class StoryIndex:
     def _in_window(self, entry: _Entry, time: float) -> bool:
         return abs(entry.time - time) <= self.options.window
 
+    def _candidates(self, feats: Features) -> dict[str, None]:
+        """Article ids sharing an LSH band or the headline with ``feats``, in first-seen order."""
+        candidates: dict[str, None] = {}
+        for key in self._band_keys(b"t", feats.text_sig) + self._band_keys(b"w", feats.word_sig):
+            for other_id in self._bands.get(key, ()):
+                candidates[other_id] = None
+            if len(candidates) >= self.options.max_candidates:
+                break
+        for other_id in self._titles.get(feats.title, ()) if feats.title else ():
+            candidates[other_id] = None
+        return candidates
+
+    def _rank(self, feats: Features, context: Context, entry: _Entry, text_j: float) -> int:
+        """The strongest rule joining ``feats`` to ``entry``: 3 duplicate, 2 title,
+        1 related, 0 none."""
+        opts = self.options
+        other = entry.features
+        if min(feats.n_words, other.n_words) >= opts.min_words and (
+                text_j >= opts.duplicate_jaccard
+                or (text_j >= opts.excerpt_jaccard
+                    and min(feats.n_shingles, other.n_shingles) >= opts.min_excerpt_shingles
+                    and containment(text_j, feats.n_shingles, other.n_shingles)
+                    >= opts.excerpt_containment)):
+            return 3
+        title_ok = len(feats.title.split()) >= opts.min_title_words
+        if title_ok and feats.title == other.title and (
+                text_j >= opts.title_jaccard
+                or containment(text_j, feats.n_shingles, other.n_shingles)
+                >= opts.excerpt_containment):
+            return 2
+        if (jaccard(feats.word_sig, other.word_sig) >= opts.related_jaccard
+                and context.shares(entry.context, opts.min_shared_actors)):
+            return 1
+        return 0
+
     def match(self, article_id: str, time: float, feats: Features, context: Context) -> Match:
         """The story ``article_id`` belongs to; does not add it (see :meth:`add`)."""
         if article_id in self._entries:  # a redelivery: same answer as the first time
             entry = self._entries[article_id]
             return Match(entry.story_id, "redelivery", article_id, 1.0)
-        opts = self.options
         if feats.url:
             other_id = self._urls.get(feats.url)
             if other_id is not None and self._in_window(self._entries[other_id], time):
                 entry = self._entries[other_id]
                 return Match(entry.story_id, "url", other_id,
                              jaccard(feats.text_sig, entry.features.text_sig))
-        candidates: dict[str, None] = {}
-        for key in self._band_keys(b"t", feats.text_sig) + self._band_keys(b"w", feats.word_sig):
-            for other_id in self._bands.get(key, ()):
-                candidates[other_id] = None
-            if len(candidates) >= opts.max_candidates:
-                break
-        for other_id in self._titles.get(feats.title, ()) if feats.title else ():
-            candidates[other_id] = None
         best: tuple[int, float, float, str] | None = None
-        title_ok = len(feats.title.split()) >= opts.min_title_words
-        for other_id in candidates:
+        for other_id in self._candidates(feats):
             entry = self._entries[other_id]
             if not self._in_window(entry, time):
                 continue
             text_j = jaccard(feats.text_sig, entry.features.text_sig)
-            rank = 0
-            other = entry.features
-            if min(feats.n_words, other.n_words) >= opts.min_words and (
-                    text_j >= opts.duplicate_jaccard
-                    or (text_j >= opts.excerpt_jaccard
-                        and min(feats.n_shingles, other.n_shingles) >= opts.min_excerpt_shingles
-                        and containment(text_j, feats.n_shingles, other.n_shingles)
-                        >= opts.excerpt_containment)):
-                rank = 3
-            elif title_ok and feats.title == other.title and (
-                    text_j >= opts.title_jaccard
-                    or containment(text_j, feats.n_shingles, other.n_shingles)
-                    >= opts.excerpt_containment):
-                rank = 2
-            elif (jaccard(feats.word_sig, entry.features.word_sig) >= opts.related_jaccard
-                  and context.shares(entry.context, opts.min_shared_actors)):
-                rank = 1
+            rank = self._rank(feats, context, entry, text_j)
             if rank == 0:
                 continue
             # Strongest rule first, then the most similar text, then the earliest article.
