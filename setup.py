@@ -10,8 +10,10 @@ import os
 
 from setuptools import setup
 
-CORE = ["text", "model", "lexicon", "knowledge", "modality", "actors", "signals",
-        "scoring", "analyze"]
+CORE = ["text", "model", "lexicon", "patterns", "vocabulary", "knowledge", "modality",
+        "senses", "spans", "matches", "signals", "scoring", "analyze",
+        "actors/_shared", "actors/gazetteer", "actors/names", "actors/persons",
+        "actors/organisations", "actors/agents", "actors/coreference", "actors/extractor"]
 
 ext_modules = []
 if os.environ.get("ESCWATCH_MYPYC") == "1":

@@ -41,7 +41,7 @@ __all__ = [
 OPTIONS = orjson.OPT_SORT_KEYS
 MAX_DEPTH = 32
 SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
-SCHEMAS = ("article.v1", "analysis.v1", "alert.v1", "deadletter.v1")
+SCHEMAS = ("article.v1", "analysis.v1", "alert.v1", "deadletter.v1", "story_alert.v1", "trend.v1")
 
 _formats = FormatChecker()
 

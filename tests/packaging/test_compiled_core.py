@@ -45,8 +45,9 @@ class TestCompiledCore:
         site = tmp_path / "site"
         with zipfile.ZipFile(wheel) as archive:
             archive.extractall(site)
-        compiled = sorted(p.name.split(".")[0] for p in (site / "streams" / "core").glob("*.so"))
-        assert {"actors", "signals", "text", "analyze"} <= set(compiled)
+        core = site / "streams" / "core"
+        compiled = {str(p.relative_to(core)).split(".")[0] for p in core.rglob("*.so")}
+        assert {"actors/extractor", "actors/names", "signals", "text", "analyze"} <= compiled
         workdir = tmp_path / "elsewhere"  # not the source tree, which would shadow the wheel
         workdir.mkdir()
         assert _analyze(site, workdir) == _analyze(None, ROOT)
