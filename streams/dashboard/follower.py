@@ -205,27 +205,7 @@ class Follower:
             now = time.monotonic()
             if now >= next_refresh:
                 next_refresh = now + (2.0 if not assigned else 5.0)
-                # Metadata for topics that may appear later (the worker creates them).
-                existing = set(cons.topics())
-                if self._history_done:
-                    if self._seen_topics is None:
-                        self._seen_topics = existing
-                    else:
-                        self._late_topics |= existing - self._seen_topics
-                new = [tp for tp in self._discover(cons, kinds) if tp not in assigned]
-                if new:
-                    fresh = [tp for tp in new if tp not in self._positions]
-                    starts = self._start_offsets(cons, fresh) if fresh else {}
-                    assigned.update(new)
-                    cons.assign(sorted(assigned, key=lambda tp: (tp.topic, tp.partition)))
-                    for tp in new:
-                        cons.seek(tp, self._positions.get(tp, starts.get(tp, 0)))
-                    if not self._history_done:
-                        history_end.update(cons.end_offsets(new))
-                # Doubles as a liveness check: raises when no broker answers in time.
-                if assigned:
-                    cons.end_offsets(list(assigned), timeout_ms=5000)
-                self.backoff.reset()
+                self._refresh(cons, kinds, assigned, history_end)
                 if self._history_done:
                     self._status("live")
                 elif not assigned:
@@ -236,26 +216,7 @@ class Follower:
                     continue
                 else:
                     self._status("history")
-            polled = cons.poll(timeout_ms=200, max_records=5000)
-            batch = Batch([], [], [], [])
-            for tp, records in polled.items():
-                kind = self._kind.get(tp.topic)
-                for rec in records:
-                    value = _decode(rec.value)
-                    if kind == "alerts":
-                        batch.alerts.append((value, rec.timestamp))
-                        if not self._history_done and rec.timestamp >= 0:
-                            old = self._oldest_alert_ms
-                            self._oldest_alert_ms = rec.timestamp if old is None \
-                                else min(old, rec.timestamp)
-                    elif kind == "analyses":
-                        batch.analyses.append(value)
-                    elif kind == "articles":
-                        batch.articles.append(value)
-                    elif kind == "trends":
-                        batch.trends.append((rec.key, value, rec.timestamp))
-                if records:
-                    self._positions[tp] = records[-1].offset + 1
+            batch = self._collect(cons.poll(timeout_ms=200, max_records=5000))
             if not self._history_done and assigned and all(
                     cons.position(tp) >= end for tp, end in history_end.items()):
                 self.on_batch(batch)
@@ -265,6 +226,54 @@ class Follower:
                 continue
             if batch.alerts or batch.analyses or batch.articles or batch.trends:
                 self.on_batch(batch)
+
+    def _refresh(self, cons: Any, kinds: set[str], assigned: set[Any],
+                 history_end: dict[Any, int]) -> None:
+        """Assign partitions of topics that appeared, and check the broker still answers."""
+        # Metadata for topics that may appear later (the worker creates them).
+        existing = set(cons.topics())
+        if self._history_done:
+            if self._seen_topics is None:
+                self._seen_topics = existing
+            else:
+                self._late_topics |= existing - self._seen_topics
+        new = [tp for tp in self._discover(cons, kinds) if tp not in assigned]
+        if new:
+            fresh = [tp for tp in new if tp not in self._positions]
+            starts = self._start_offsets(cons, fresh) if fresh else {}
+            assigned.update(new)
+            cons.assign(sorted(assigned, key=lambda tp: (tp.topic, tp.partition)))
+            for tp in new:
+                cons.seek(tp, self._positions.get(tp, starts.get(tp, 0)))
+            if not self._history_done:
+                history_end.update(cons.end_offsets(new))
+        # Doubles as a liveness check: raises when no broker answers in time.
+        if assigned:
+            cons.end_offsets(list(assigned), timeout_ms=5000)
+        self.backoff.reset()
+
+    def _collect(self, polled: dict[Any, list[Any]]) -> Batch:
+        """Sort polled records by kind into one batch and note the positions reached."""
+        batch = Batch([], [], [], [])
+        for tp, records in polled.items():
+            kind = self._kind.get(tp.topic)
+            for rec in records:
+                value = _decode(rec.value)
+                if kind == "alerts":
+                    batch.alerts.append((value, rec.timestamp))
+                    if not self._history_done and rec.timestamp >= 0:
+                        old = self._oldest_alert_ms
+                        self._oldest_alert_ms = rec.timestamp if old is None \
+                            else min(old, rec.timestamp)
+                elif kind == "analyses":
+                    batch.analyses.append(value)
+                elif kind == "articles":
+                    batch.articles.append(value)
+                elif kind == "trends":
+                    batch.trends.append((rec.key, value, rec.timestamp))
+            if records:
+                self._positions[tp] = records[-1].offset + 1
+        return batch
 
     def _finish_history(self, cons: Any) -> None:
         self._history_done = True

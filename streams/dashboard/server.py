@@ -230,6 +230,40 @@ async def _headers(request: web.Request, handler: Handler) -> web.StreamResponse
 # -- handlers ---------------------------------------------------------------------------
 
 
+async def _event_stream(hub: Hub, request: web.Request) -> web.StreamResponse:
+    """``/api/stream``: a snapshot, then every update, as server-sent events."""
+    response = web.StreamResponse(headers={
+        "Content-Type": "text/event-stream; charset=utf-8", "Cache-Control": "no-store",
+        "X-Accel-Buffering": "no"})
+    await response.prepare(request)
+    queue: asyncio.Queue[str | None] = asyncio.Queue()
+    snapshot = {"alerts": hub.store.summaries(), "trends": hub.trends.records(),
+                "status": hub.status_event(), "capacity": hub.store.capacity}
+    hub.clients.add(queue)
+    try:
+        await response.write(f"retry: 1000\nevent: snapshot\ndata: {_dumps(snapshot)}\n\n"
+                             .encode())
+        while True:
+            try:
+                message = await asyncio.wait_for(queue.get(), KEEPALIVE_S)
+            except TimeoutError:
+                message = ": keepalive\n\n"
+            if message is None:
+                break
+            chunks = [message]
+            while not queue.empty() and len(chunks) < 500:
+                more = queue.get_nowait()
+                if more is None:
+                    break
+                chunks.append(more)
+            await response.write("".join(chunks).encode())
+    except (ConnectionResetError, asyncio.CancelledError):
+        pass
+    finally:
+        hub.clients.discard(queue)
+    return response
+
+
 def create_web_app(hub: Hub) -> web.Application:
     """The aiohttp application over ``hub``."""
     token = hub.settings.dashboard_token
@@ -271,36 +305,7 @@ def create_web_app(hub: Hub) -> web.Application:
         return web.json_response(found, dumps=_dumps)
 
     async def stream(request: web.Request) -> web.StreamResponse:
-        response = web.StreamResponse(headers={
-            "Content-Type": "text/event-stream; charset=utf-8", "Cache-Control": "no-store",
-            "X-Accel-Buffering": "no"})
-        await response.prepare(request)
-        queue: asyncio.Queue[str | None] = asyncio.Queue()
-        snapshot = {"alerts": hub.store.summaries(), "trends": hub.trends.records(),
-                    "status": hub.status_event(), "capacity": hub.store.capacity}
-        hub.clients.add(queue)
-        try:
-            await response.write(f"retry: 1000\nevent: snapshot\ndata: {_dumps(snapshot)}\n\n"
-                                 .encode())
-            while True:
-                try:
-                    message = await asyncio.wait_for(queue.get(), KEEPALIVE_S)
-                except TimeoutError:
-                    message = ": keepalive\n\n"
-                if message is None:
-                    break
-                chunks = [message]
-                while not queue.empty() and len(chunks) < 500:
-                    more = queue.get_nowait()
-                    if more is None:
-                        break
-                    chunks.append(more)
-                await response.write("".join(chunks).encode())
-        except (ConnectionResetError, asyncio.CancelledError):
-            pass
-        finally:
-            hub.clients.discard(queue)
-        return response
+        return await _event_stream(hub, request)
 
     app.router.add_get("/", index)
     app.router.add_get("/api/stream", stream)
