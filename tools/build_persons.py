@@ -109,6 +109,34 @@ def _date(token: str, which: str, where: str, notes: list[str]) -> str | None:
     raise ValueError(f"{where}: bad {which} date {token!r}")
 
 
+def _split_note(note: str) -> tuple[list[str], str | None]:
+    """The free notes of a role line, and its ``checked=`` date if any."""
+    notes: list[str] = []
+    checked = None
+    for part in filter(None, (p.strip() for p in note.split(";"))):
+        if part.startswith("checked="):
+            checked = part.removeprefix("checked=")
+        else:
+            notes.append(part)
+    return notes, checked
+
+
+def _person(persons: dict[str, Person], ident: str, name: str, country: str, org: str,
+            where: str) -> Person:
+    """The person ``ident``, created on its first row (which must name it)."""
+    person = persons.get(ident)
+    if person is None:
+        if not name:
+            raise ValueError(f"{where}: first row of {ident!r} needs a name")
+        home = country or (org if re.fullmatch(r"[A-Z]{3}", org) else "")
+        if not home:
+            raise ValueError(f"{where}: {ident!r} needs a country")
+        person = persons[ident] = Person(id=ident, name=name, country=home)
+    elif name and name != person.name:
+        raise ValueError(f"{where}: {ident!r} already named {person.name!r}")
+    return person
+
+
 def parse_table(text: str) -> list[Person]:
     """Parse the compact table into persons, in first-appearance order.
 
@@ -132,13 +160,7 @@ def parse_table(text: str) -> list[Person]:
             raise ValueError(f"{where}: role line before any '@' block")
         fields += [""] * (7 - len(fields))
         ident, name, aliases, start, end, note, country = fields[:7]
-        notes: list[str] = []
-        checked = None
-        for part in filter(None, (p.strip() for p in note.split(";"))):
-            if part.startswith("checked="):
-                checked = part.removeprefix("checked=")
-            else:
-                notes.append(part)
+        notes, checked = _split_note(note)
         role: dict[str, Any] = {
             "title": title,
             "org": org,
@@ -147,16 +169,7 @@ def parse_table(text: str) -> list[Person]:
         }
         if notes:
             role["note"] = "; ".join(notes)
-        person = persons.get(ident)
-        if person is None:
-            if not name:
-                raise ValueError(f"{where}: first row of {ident!r} needs a name")
-            home = country or (org if re.fullmatch(r"[A-Z]{3}", org) else "")
-            if not home:
-                raise ValueError(f"{where}: {ident!r} needs a country")
-            person = persons[ident] = Person(id=ident, name=name, country=home)
-        elif name and name != person.name:
-            raise ValueError(f"{where}: {ident!r} already named {person.name!r}")
+        person = _person(persons, ident, name, country, org, where)
         for alias in filter(None, (a.strip() for a in aliases.split(";"))):
             if alias not in person.aliases:
                 person.aliases.append(alias)
