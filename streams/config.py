@@ -21,8 +21,8 @@ from typing import Any, Literal
 from streams import topics
 from streams.errors import ConfigError
 
-__all__ = ["MAX_MESSAGE_BYTES", "SECURITY_SETTINGS", "SETTINGS", "KafkaSecurity", "Setting",
-           "Settings", "readme_rows"]
+__all__ = ["LOCAL_BROKER_SETTINGS", "MAX_MESSAGE_BYTES", "SECURITY_SETTINGS", "SETTINGS",
+           "KafkaSecurity", "Setting", "Settings", "readme_rows"]
 
 MAX_MESSAGE_BYTES = 1_000_000
 """The 1 MB limit: the default largest accepted article message and the largest
@@ -205,6 +205,24 @@ SECURITY_SETTINGS: tuple[Setting, ...] = (
 )
 """The TLS / SASL settings of :class:`KafkaSecurity`."""
 
+LOCAL_BROKER_SETTINGS: tuple[Setting, ...] = (
+    Setting("port", "ESCWATCH_KAFKA_PORT", 9092, "port of the local broker (`escwatch kafka`)",
+            "int", minimum=1),
+    Setting("kafka_version", "ESCWATCH_KAFKA_VERSION", "4.1.1",
+            "Kafka version the local broker resolves"),
+    Setting("home", "ESCWATCH_KAFKA_HOME", None,
+            "the local broker's cache: jars in `<version>/libs` (or an unpacked Kafka "
+            "distribution)", "optional_path",
+            shown="`.cache/kafka` of the project in the working directory, else "
+                  "`~/.cache/escalation-watch/kafka`"),
+    Setting("state_dir", "ESCWATCH_KAFKA_STATE", None, "its pid, config, data and log",
+            "optional_path", shown="`<ESCWATCH_KAFKA_HOME>/run`"),
+    Setting("compose_file", "ESCWATCH_COMPOSE_FILE", None,
+            "compose file `escwatch kafka up` uses when a Docker engine answers",
+            "optional_path", shown="the project's `docker-compose.yml`"),
+)
+"""The local development broker's settings (:class:`LocalBrokerSettings`, ``escwatch kafka``)."""
+
 _DEFAULTS: dict[str, Any] = {s.name: s.default for s in (*SETTINGS, *SECURITY_SETTINGS)}
 _SECURITY = {s.name: s for s in SECURITY_SETTINGS}
 
@@ -212,7 +230,7 @@ _SECURITY = {s.name: s for s in SECURITY_SETTINGS}
 def readme_rows() -> list[str]:
     """The README's configuration table rows of every declared setting, in order:
     ``| `VARIABLE` | default | meaning |``."""
-    declared = (SETTINGS[0], *SECURITY_SETTINGS, *SETTINGS[1:])
+    declared = (SETTINGS[0], *SECURITY_SETTINGS, *SETTINGS[1:], *LOCAL_BROKER_SETTINGS)
     return [f"| `{s.env}` | {s.readme_default()} | {s.doc} |" for s in declared]
 
 
@@ -361,10 +379,12 @@ class Settings:
 # The local development broker (``escwatch kafka``, :mod:`streams.localkafka`)
 # --------------------------------------------------------------------------
 
-LOCAL_KAFKA_VERSION = "4.1.1"
+_LOCAL = {s.name: s for s in LOCAL_BROKER_SETTINGS}
+
+LOCAL_KAFKA_VERSION: str = _LOCAL["kafka_version"].default
 """Pinned ``org.apache.kafka:kafka_2.13`` version of the local broker."""
 
-LOCAL_KAFKA_PORT = 9092
+LOCAL_KAFKA_PORT: int = _LOCAL["port"].default
 """Default PLAINTEXT port of the local broker (its KRaft controller: the next one)."""
 
 _PROJECT_NAME = 'name = "escalation-watch"'
@@ -441,25 +461,23 @@ class LocalBrokerSettings:
             raw = env.get(name, "").strip()
             return Path(raw).expanduser().resolve() if raw else None
 
-        raw_port = env.get("ESCWATCH_KAFKA_PORT", "").strip()
-        try:
-            port = int(raw_port) if raw_port else LOCAL_KAFKA_PORT
-        except ValueError as exc:
-            raise ConfigError(f"ESCWATCH_KAFKA_PORT={raw_port!r} is not a whole number") from exc
-        if not 1 <= port <= 65534:
+        values = {s.name: s.read({k: v.strip() for k, v in env.items()
+                                  if k == s.env}) for s in LOCAL_BROKER_SETTINGS}
+        port: int = values["port"]
+        if port > 65534:
             raise ConfigError(f"ESCWATCH_KAFKA_PORT={port} is not a port (1..65534)")
         project = _project_root(here.resolve())
-        home = path("ESCWATCH_KAFKA_HOME") or (
+        home = path(_LOCAL["home"].env) or (
             project / ".cache" / "kafka" if project is not None else _user_cache(env))
-        compose = path("ESCWATCH_COMPOSE_FILE")
+        compose = path(_LOCAL["compose_file"].env)
         if compose is None and project is not None and (project / "docker-compose.yml").is_file():
             compose = project / "docker-compose.yml"
         return cls(
             bootstrap_servers=env.get("KAFKA_BOOTSTRAP_SERVERS", "").strip() or None,
             port=port,
-            kafka_version=env.get("ESCWATCH_KAFKA_VERSION", "").strip() or LOCAL_KAFKA_VERSION,
+            kafka_version=values["kafka_version"],
             home=home,
-            state_dir=path("ESCWATCH_KAFKA_STATE") or home / "run",
+            state_dir=path(_LOCAL["state_dir"].env) or home / "run",
             compose_file=compose,
             java_home=path("JAVA_HOME"),
         )
