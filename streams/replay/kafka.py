@@ -20,7 +20,7 @@ from typing import Any
 from streams import codec
 from streams.config import Settings
 from streams.errors import ConfigError, EscwatchError
-from streams.processes import stop_process
+from streams.processes import die_with_parent, stop_process
 from streams.replay.inputs import (
     check_run_id,
     derive_run_id,
@@ -140,7 +140,7 @@ def run_worker(run: Settings, selection: TopicRange, *, timeout: float = 600.0,
     with log_path.open("wb") as log:
         proc = subprocess.Popen([sys.executable, "-m", "streams.cli", "worker"],
                                 env=_env_for(run, workdir), stdout=log,
-                                stderr=subprocess.STDOUT)
+                                stderr=subprocess.STDOUT, preexec_fn=die_with_parent)
         try:
             while True:
                 done = done_count(committed_offsets(client, run.app_id, selection.topic)) \
