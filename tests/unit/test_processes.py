@@ -10,8 +10,6 @@ import time
 
 import pytest
 
-from streams.processes import die_with_parent
-
 PARENT = """
 import subprocess, sys, time
 from streams.processes import die_with_parent
