@@ -8,13 +8,11 @@ serialises: the codec at the edge turns these dicts into bytes.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
-
-if TYPE_CHECKING:
-    from streams.core.scoring import Level
+from typing import Any, Literal
 
 __all__ = [
     "ACTOR_TYPES",
+    "LEVELS",
     "MODALITIES",
     "POLARITIES",
     "Actor",
@@ -23,10 +21,16 @@ __all__ = [
     "Analysis",
     "Article",
     "Evidence",
+    "Level",
     "Modality",
     "Polarity",
     "Signal",
 ]
+
+Level = Literal["low", "medium", "high", "critical"]
+"""An alert level (:attr:`Alert.level`), lowest first."""
+LEVELS: tuple[Level, ...] = ("low", "medium", "high", "critical")
+"""Every alert level, lowest first: the one list of them (also exported by scoring)."""
 
 Polarity = Literal["escalation", "de-escalation"]
 ActorType = Literal["person", "organisation", "country", "government"]

@@ -12,16 +12,11 @@ import hashlib
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
 
-from streams.core.model import Actor, Alert, Article, Evidence, Signal
+from streams.core.model import LEVELS, Actor, Alert, Article, Evidence, Level, Signal
 
 __all__ = ["LEVELS", "Level", "ScoringOptions", "build_alert", "level_for", "score_signals"]
 
-Level = Literal["low", "medium", "high", "critical"]
-"""An alert level (:attr:`Alert.level`), lowest first."""
-LEVELS: tuple[Level, ...] = ("low", "medium", "high", "critical")
-"""Every alert level, lowest first: the one list of them."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,16 +37,17 @@ _TRACKING = re.compile(r"^(utm_|fbclid$|gclid$|mc_|ref$|ref_src$|cmpid$|ocid$|sm
 
 # Boilerplate that outlets add to, or strip from, wire copy.
 _DATELINE = re.compile(
-    r"^\s*(?:[A-Z][A-Za-z.'’\-]*(?:[ ,]+[A-Z][A-Za-z.'’\-]*){0,4})?\s*"
+    r"^\s*+(?:[A-Z][A-Za-z.'’\-]*(?:[ ,]+[A-Z][A-Za-z.'’\-]*){0,4})?\s*+"
     r"(?:\((?:AP|AFP|Reuters|dpa|ANI|PTI|IANS|Xinhua|UPI|Bloomberg|[A-Z]{2,6})\)|"
-    r"\b(?:Reuters|AFP|AP)\b)?\s*[-—–]{1,2}\s+")
+    r"\b(?:Reuters|AFP|AP)\b)?\s*+[-—–]{1,2}\s+")
 _BOILER_LINES = re.compile(
-    r"(?im)^\s*(?:(?:©|\(c\)|copyright)\b.*|all rights reserved\.?.*|"
+    r"(?im)^[ \t]*+(?:(?:©|\(c\)|copyright)\b.*|all rights reserved\.?.*|"
     r"(?:reporting|writing|editing|additional reporting|compiled) by\b.*|"
     r"(?:read more|related|advertisement|share this|follow us|sign up|subscribe)\b.{0,80}|"
     r"this (?:story|article) (?:has been|was) .{0,200}|"
     r"this material may not be published.*)$")
-_DATELINE_LINE = re.compile(r"(?m)^\s*[A-Z][A-Z .,'’\-]{2,40}(?:\([A-Za-z]+\))?\s*[-—–:]\s+")
+_DATELINE_LINE = re.compile(
+    r"(?m)^[ \t]*+[A-Z][A-Z .,'’\-]{2,40}(?:\([A-Za-z]+\))?[ \t]*+[-—–:]\s+")
 
 _STOPWORDS_TEXT = """
 a about above after again against all also am an and any are as at be because been before
