@@ -61,14 +61,20 @@ def _wait_for_group(settings: Settings, group: str, members: int, timeout: float
     client = admin(settings)
     try:
         while time.monotonic() - started < timeout:
+            # kafka-python 3 (``describe_groups``: a mapping by group id); older
+            # releases name it ``describe_consumer_groups`` and return tuples.
+            state, count = None, 0
             try:
-                described = client.describe_consumer_groups([group])
+                if hasattr(client, "describe_groups"):
+                    found = client.describe_groups([group]).get(group, {})
+                    state, count = found.get("group_state"), len(found.get("members", []))
+                else:
+                    for desc in client.describe_consumer_groups([group]):
+                        state, count = desc.state, len(desc.members)
             except Exception:  # the group does not exist yet
-                described = []
-            for desc in described:
-                state = getattr(desc, "state", None)
-                if state == "Stable" and len(getattr(desc, "members", [])) >= members:
-                    return time.monotonic() - started
+                pass
+            if state == "Stable" and count >= members:
+                return time.monotonic() - started
             time.sleep(0.25)
     finally:
         client.close()
@@ -84,6 +90,7 @@ def _cell(settings: Settings, events: Sequence[dict[str, Any]], workers: int,
     from streams.clients import admin, ensure_topics, producer
 
     run_id = uuid.uuid4().hex[:10]
+    (workdir / run_id).mkdir(parents=True)
     base = _worker_settings(settings, run_id, workdir / run_id / "faust-data", partitions)
     topics = {"raw": base.topic_raw, "analyzed": base.topic_analyzed,
               "alerts": base.topic_alerts, "deadletter": base.topic_deadletter}
