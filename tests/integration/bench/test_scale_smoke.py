@@ -53,6 +53,7 @@ class TestScaleBench:
             assert cell["latency"]["count"] == cell["latency"]["sent"] == 4
             assert 0 < cell["latency"]["p50_ms"] <= cell["latency"]["p99_ms"]
             assert len(cell["peak_rss_mb"]) == workers
+            assert cell["worker_cpu_ms_per_article"] >= 0
             assert all(mb > 10 for mb in cell["peak_rss_mb"])
         assert scale["core"]["core_articles_per_s"] > 0
         assert scale["overhead_ratio"] > 0
