@@ -14,11 +14,14 @@ import os
 import ssl
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
 from functools import partial
 from typing import IO, Any
 
 import faust
+from faust.transport.drivers.aiokafka import Producer as AIOKafkaDriverProducer
+from faust.types import EventT
 from faust.web import Request, Response, View
 
 from streams import __version__, codec, health, poison, reconnect, topology
@@ -237,16 +240,156 @@ def _guarded_route(value: bytes | None, key: bytes | None, origin: Origin, core:
         return Routed((record,), error="budget_exceeded")
 
 
+@dataclass(frozen=True, slots=True)
+class _Ready:
+    """One analysed input message of a batch, waiting to be published."""
+
+    event: EventT[bytes]
+    routed: Routed
+    headers: list[tuple[str, bytes]] | None
+    started: float
+
+
+def _analyse_batch(batch: Sequence[EventT[bytes]], core: Analyzer, settings: Settings,
+                   journal: poison.AttemptJournal) -> list[_Ready]:
+    """Route every message of ``batch`` (poison check, time budget, publish limit).
+
+    Each message is noted in the attempt journal just before its own analysis,
+    so a crash is charged to the message that was being analysed, as without batches.
+    """
+    ready: list[_Ready] = []
+    for event in batch:
+        message = event.message
+        started = time.perf_counter()
+        origin = Origin(message.topic, message.partition, message.offset)
+        routed = _guarded_route(message.value, message.key, origin, core, settings, journal)
+        routed = fit_for_publish(routed, message.value, message.key, origin)
+        ready.append(_Ready(event, routed, carried_headers(message.headers), started))
+    return ready
+
+
+async def _publish_batch(outputs: Mapping[str, Any], ready: Sequence[_Ready], metrics: Metrics,
+                         journal: poison.AttemptJournal) -> None:
+    """Hand every output of the batch to the producer, then return.
+
+    Each input message is acked (and its journal note cleared) from its own
+    delivery callback, once the broker holds every output of that message:
+    never before, and never on behalf of another message of the batch.
+    """
+    for item in ready:
+        await publish(outputs, item.routed.records,
+                      partial(_delivered, item.event, item.routed, metrics, item.started,
+                              journal),
+                      item.headers)
+
+
+_BLOCKED_FLUSH = 0.05
+"""Seconds a batch is held while the stream's buffer said more input was waiting but
+none came (the buffered messages were skipped, e.g. during a rebalance)."""
+
+
+async def _batched(stream: faust.StreamT[bytes], size: int, wait: float,
+                   handle: Callable[[list[EventT[bytes]]], list[_Ready]],
+                   send: Callable[[list[_Ready]], Awaitable[None]]) -> None:
+    """Iterate ``stream``'s events in batches of at most ``size``.
+
+    A batch is closed when it is full, when nothing more is buffered in the
+    stream (``wait`` <= 0), or ``wait`` seconds after its first message. Faust's
+    ``take()`` is not used because it acks the events itself as soon as the batch
+    is consumed, before the outputs are stored. The next event is read in a task
+    that is never cancelled while the worker runs (cancelling the stream's
+    iterator would close it), so a batch can be closed while that read waits.
+    """
+    loop = asyncio.get_running_loop()
+    events = stream.events().__aiter__()
+    queue = getattr(stream.channel, "queue", None)
+
+    def buffered() -> bool:
+        return queue is not None and not queue.empty()
+
+    batch: list[EventT[bytes]] = []
+    deadline = 0.0
+    reading: asyncio.Future[EventT[bytes]] | None = None
+
+    async def flush() -> None:
+        nonlocal batch
+        taken, batch = batch, []
+        await send(handle(taken))
+
+    try:
+        while True:
+            try:
+                if not batch and reading is None:
+                    # Read in this task, as an unbatched agent would (the in-memory
+                    # agent tests wake up on the read, not on the outputs).
+                    event = await events.__anext__()
+                elif not batch:
+                    assert reading is not None
+                    event, reading = await reading, None
+                else:
+                    if reading is None:
+                        reading = asyncio.ensure_future(events.__anext__())
+                    hold = max(deadline - loop.time(), _BLOCKED_FLUSH) if wait > 0 \
+                        else _BLOCKED_FLUSH
+                    done, _ = await asyncio.wait({reading}, timeout=hold)
+                    if not done:
+                        await flush()
+                        continue
+                    event, reading = reading.result(), None
+            except StopAsyncIteration:
+                break
+            if not batch:
+                deadline = loop.time() + wait
+            batch.append(event)
+            full = len(batch) >= size
+            if full or (not buffered() and (wait <= 0 or loop.time() >= deadline)):
+                await flush()
+        if batch:
+            await flush()
+    finally:
+        if reading is not None and not reading.done():
+            reading.cancel()
+
+
 def faust_broker_url(bootstrap: str) -> str:
     """Turn ``host:port,host:port`` into Faust's ``kafka://`` URL list."""
     return ";".join(f"kafka://{server.strip()}" for server in bootstrap.split(",") if server)
 
 
+def _aiokafka_idempotence() -> bool:
+    """Whether the installed aiokafka producer takes ``enable_idempotence`` (0.5 on)."""
+    import inspect
+
+    import aiokafka  # type: ignore[import-untyped]
+
+    return "enable_idempotence" in inspect.signature(aiokafka.AIOKafkaProducer).parameters
+
+
+class IdempotentProducer(AIOKafkaDriverProducer):
+    """Faust's aiokafka producer with ``acks=all`` and idempotence turned on.
+
+    Faust enables idempotence only for exactly-once transactions; at-least-once
+    it leaves it off, so a retried batch could be written twice. With it the
+    broker drops the duplicate of a retry (alert ids make redeliveries harmless
+    downstream too).
+    """
+
+    def _settings_extra(self) -> Mapping[str, Any]:
+        extra = {**super()._settings_extra(), "acks": "all"}
+        if _aiokafka_idempotence():
+            extra["enable_idempotence"] = True
+        return extra
+
+
 class WorkerApp(faust.App):
-    """A Faust app that creates the worker's topics before it subscribes to them."""
+    """A Faust app that creates the worker's topics before it subscribes to them,
+    publishing through an :class:`IdempotentProducer`."""
 
     escwatch_settings: Settings
     escwatch_port_lock: IO[bytes] | None
+
+    def _new_producer(self) -> Any:
+        return IdempotentProducer(self.transport, loop=self.loop, beacon=self.beacon)
 
     async def on_first_start(self) -> None:
         """Create missing topics (waiting for the broker) before the consumer starts."""
@@ -329,15 +472,14 @@ def create_app(settings: Settings, analyzer: Analyzer | None = None, *,
     async def analyze_articles(stream: faust.StreamT[bytes]) -> None:
         stream.enable_acks = False  # acked in publish() once the outputs are stored
         journal = poison.AttemptJournal(settings.data_dir / "attempts", settings.max_attempts)
-        async for event in stream.events():
-            message = event.message
-            started = time.perf_counter()
-            origin = Origin(message.topic, message.partition, message.offset)
-            routed = _guarded_route(message.value, message.key, origin, core, settings, journal)
-            routed = fit_for_publish(routed, message.value, message.key, origin)
-            await publish(outputs, routed.records,
-                          partial(_delivered, event, routed, metrics, started, journal),
-                          carried_headers(message.headers))
+
+        def handle(batch: list[EventT[bytes]]) -> list[_Ready]:
+            return _analyse_batch(batch, core, settings, journal)
+
+        async def send(ready: list[_Ready]) -> None:
+            await _publish_batch(outputs, ready, metrics, journal)
+
+        await _batched(stream, settings.batch_size, settings.batch_wait, handle, send)
 
     # Stories and trends (streams/stories/agents.py), opt-in: ESCWATCH_STORIES=1.
     from streams.stories import agents as story_agents

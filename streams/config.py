@@ -135,6 +135,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("article_time_budget", "ESCWATCH_ARTICLE_TIME_BUDGET", 10.0,
             "seconds one analysis may take before the message is dead-lettered as "
             "`budget_exceeded` (`0`: unbounded)", "float"),
+    Setting("batch_size", "ESCWATCH_BATCH_SIZE", 100,
+            "most input messages the worker analyses and publishes as one batch (`1`: one "
+            "at a time); each message is still acked only once the broker holds all of its "
+            "outputs", "int", minimum=1),
+    Setting("batch_wait", "ESCWATCH_BATCH_WAIT", 0.0,
+            "seconds a batch may wait for more input once nothing more is buffered (`0`: "
+            "take what is waiting, never wait)", "float"),
     Setting("replication", "ESCWATCH_REPLICATION", 3,
             "replication of topics the worker creates, capped at the live brokers "
             "(`min.insync.replicas` 2 from three replicas on)", "int", minimum=1),
@@ -309,6 +316,8 @@ class Settings:
     partitions: int = _DEFAULTS["partitions"]
     max_attempts: int = _DEFAULTS["max_attempts"]
     article_time_budget: float = _DEFAULTS["article_time_budget"]
+    batch_size: int = _DEFAULTS["batch_size"]
+    batch_wait: float = _DEFAULTS["batch_wait"]
     replication: int = _DEFAULTS["replication"]
     max_message_bytes: int = _DEFAULTS["max_message_bytes"]
     alert_threshold: float = _DEFAULTS["alert_threshold"]

@@ -16,6 +16,7 @@ from streams.bench.core import print_core, run_core
 from streams.bench.e2e import print_e2e, run_e2e
 from streams.bench.file_replay import print_replay, run_replay
 from streams.bench.paths import BenchPaths
+from streams.bench.scale import print_scale, run_scale
 from streams.bench.worst import print_worst, run_worst
 
 __all__ = ["PROFILE_DEFAULT", "main"]
@@ -57,6 +58,18 @@ def _parser() -> argparse.ArgumentParser:
     e2e.add_argument("--rate", type=float, default=50.0, help="offered articles/s")
     e2e.add_argument("--duration", type=float, default=60.0, help="latency run, seconds")
     e2e.add_argument("--timeout", type=float, default=900.0, help="give up after, seconds")
+    scale = argparse.ArgumentParser(add_help=False)
+    scale.add_argument("--scale-articles", dest="scale_articles", type=int, default=3000,
+                       help="articles of each cell's burst (scale)")
+    scale.add_argument("--workers", default="1,2", help="worker counts, comma-separated")
+    scale.add_argument("--partitions", default="1,4",
+                       help="partition counts, comma-separated")
+    scale.add_argument("--scale-rate", dest="scale_rate", type=float, default=50.0,
+                       help="offered articles/s of each cell's latency phase")
+    scale.add_argument("--scale-duration", dest="scale_duration", type=float, default=10.0,
+                       help="each cell's latency phase, seconds")
+    scale.add_argument("--core-repeats", dest="core_repeats", type=int, default=3,
+                       help="timed passes of the core on the same corpus")
     replay = argparse.ArgumentParser(add_help=False)
     replay.add_argument("--replay-articles", dest="replay_articles", type=int,
                         default=100_000, help="articles replayed")
@@ -73,11 +86,16 @@ def _parser() -> argparse.ArgumentParser:
     e2e_parser = sub.add_parser("e2e", parents=[common, e2e],
                                 help="one worker through the broker")
     e2e_parser.add_argument("--keep", action="store_true", help="keep the worker's files")
+    scale_parser = sub.add_parser("scale", parents=[common, scale],
+                                  help="1 and 2 workers x 1 and 4 partitions, beside the core")
+    scale_parser.add_argument("--timeout", type=float, default=600.0,
+                              help="give up on a cell after, seconds")
+    scale_parser.add_argument("--keep", action="store_true", help="keep the workers' files")
     sub.add_parser("replay", parents=[common, replay], help="file replay of 100,000 articles")
     sub.add_parser("worst", parents=[common],
                    help="1 MB articles of the worst shapes: time, peak RSS, output size")
-    all_parser = sub.add_parser("all", parents=[common, core, replay],
-                                help="core, worst, replay, then e2e")
+    all_parser = sub.add_parser("all", parents=[common, core, replay, scale],
+                                help="core, worst, replay, e2e, then scale")
     all_parser.add_argument("--e2e-articles", dest="articles", type=int, default=5000)
     all_parser.add_argument("--rate", type=float, default=50.0)
     all_parser.add_argument("--duration", type=float, default=60.0)
@@ -113,7 +131,7 @@ def main(argv: Sequence[str] | None = None) -> int:
           f"{machine['platform']}; load average at start {machine['load_avg']}")
     results: dict[str, Any] = {}
     metrics: dict[str, Any] = {}
-    names = ["core", "worst", "replay", "e2e"] if args.name == "all" else [args.name]
+    names = ["core", "worst", "replay", "e2e", "scale"] if args.name == "all" else [args.name]
     for name in names:
         if name == "core":
             results["core"] = run_core(args)
@@ -126,6 +144,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                                        "corpus": (args.corpus or [where.news_corpus])[:1]})
             results["replay"] = run_replay(ns)
             print_replay(results["replay"])
+        elif name == "scale":
+            ns = argparse.Namespace(**{**vars(args), "articles": args.scale_articles,
+                                       "rate": args.scale_rate,
+                                       "duration": args.scale_duration,
+                                       "keep": getattr(args, "keep", False),
+                                       "corpus": (args.corpus or [where.news_corpus])[:1]})
+            results["scale"] = run_scale(ns)
+            print_scale(results["scale"])
         else:
             ns = argparse.Namespace(**{**vars(args), "keep": getattr(args, "keep", False)})
             if args.name == "all":

@@ -81,17 +81,26 @@ class _RssSampler:
         self._thread.join(timeout=5)
 
 
-def _worker_settings(settings: Settings, run_id: str, data_dir: Path) -> Settings:
+def _worker_settings(settings: Settings, run_id: str, data_dir: Path,
+                     partitions: int = 1) -> Settings:
     """The bench worker's settings: its own app id, private topics (the configured
-    names suffixed ``.bench-<run id>``), state folder and web port."""
+    names suffixed ``.bench-<run id>``) of ``partitions`` partitions, state folder
+    and web port."""
     tag = f"bench-{run_id}"
     return replace(
-        settings, app_id=f"{settings.app_id}-{tag}", run_id=None, partitions=1,
+        settings, app_id=f"{settings.app_id}-{tag}", run_id=None, partitions=partitions,
         topic_raw=f"{settings.topic_raw}.{tag}",
         topic_analyzed=f"{settings.topic_analyzed}.{tag}",
         topic_alerts=f"{settings.topic_alerts}.{tag}",
         topic_deadletter=f"{settings.topic_deadletter}.{tag}",
         data_dir=data_dir, web_port=_free_port(), log_level="WARNING")
+
+
+def _start_worker(env: dict[str, str], log_path: Path) -> subprocess.Popen[bytes]:
+    """Start ``escwatch worker`` on ``env``, its output appended to ``log_path``."""
+    with log_path.open("ab") as log:
+        return subprocess.Popen([sys.executable, "-m", "streams.cli", "worker"],
+                                env=env, stdout=log, stderr=subprocess.STDOUT)
 
 
 def _drain(consumer: Any, until: Callable[[], bool], timeout: float,
@@ -175,9 +184,7 @@ def run_e2e(args: argparse.Namespace) -> dict[str, Any]:
                     cpu_at_first.append(sampler.cpu_s)
 
         started_wall = time.time() * 1000.0
-        with log_path.open("ab") as log:
-            worker = subprocess.Popen([sys.executable, "-m", "streams.cli", "worker"],
-                                      env=env, stdout=log, stderr=subprocess.STDOUT)
+        worker = _start_worker(env, log_path)
         sampler = _RssSampler(worker.pid)
         sampler.start()
         done = _drain(consumer, lambda: counts["analyzed"] >= args.articles

@@ -69,3 +69,36 @@ class TestAgent:
         assert [a["article_id"] for a in _sent(mocks["analyzed"])] == ["ok"]
         metrics = app.escwatch_metrics.render().decode()
         assert 'escwatch_deadletters_total{reason="decode_error"} 1.0' in metrics
+
+
+class TestBatches:
+    async def test_buffered_messages_are_analysed_as_one_batch(
+        self, agent_and_outputs: Any, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Messages already waiting in the stream's buffer are analysed as one batch (up to
+        ESCWATCH_BATCH_SIZE), and every one of them is published and acked."""
+        import asyncio
+
+        from streams import app as worker_app
+
+        ctx, mocks, app = agent_and_outputs
+        sizes: list[int] = []
+        real = worker_app._analyse_batch
+
+        def spy(batch: Any, *args: Any) -> Any:
+            sizes.append(len(batch))
+            return real(batch, *args)
+
+        monkeypatch.setattr(worker_app, "_analyse_batch", spy)
+        for n in range(6):
+            await ctx.put(codec.dumps({"id": f"b{n}", "text": "Leaders met for talks."}),
+                          key=f"b{n}".encode(), wait=False)
+        for _ in range(100):
+            if len(mocks["analyzed"].call_args_list) >= 6:
+                break
+            await asyncio.sleep(0.02)
+        assert [a["article_id"] for a in _sent(mocks["analyzed"])] == [f"b{n}" for n in range(6)]
+        assert sum(sizes) == 6
+        assert max(sizes) > 1
+        metrics = app.escwatch_metrics.render().decode()
+        assert "escwatch_articles_processed_total 6.0" in metrics

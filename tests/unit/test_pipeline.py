@@ -265,3 +265,43 @@ class TestPublishAcksAfterDelivery:
                                  lambda: acked.append(1))
         assert codes == [worker_app.EXIT_DELIVERY_FAILED]
         assert acked == []
+
+
+class TestBatchAcks:
+    async def test_each_message_of_a_batch_is_acked_only_after_its_own_outputs(self) -> None:
+        """A batch's outputs are handed to the producer together, but each input message is
+        acked (and its journal note cleared) only when the broker confirmed every output of
+        that message, whatever the other messages' deliveries do."""
+        from types import SimpleNamespace
+
+        from streams.metrics import Metrics
+
+        topic = _Topic(asyncio.get_running_loop())
+        acked: list[int] = []
+        done: list[int] = []
+
+        def event(offset: int) -> Any:
+            return SimpleNamespace(ack=lambda: acked.append(offset),
+                                   message=SimpleNamespace(topic="raw", partition=0,
+                                                           offset=offset))
+
+        journal = SimpleNamespace(done=lambda t, p, o: done.append(o))
+        ready = [worker_app._Ready(event(n), Routed((Outgoing("analyzed", b"a", b"{}"),
+                                                     Outgoing("alerts", b"b", b"{}"))),
+                                   None, 0.0) for n in range(3)]
+        await worker_app._publish_batch({"analyzed": topic, "alerts": topic}, ready,
+                                        Metrics(), journal)  # type: ignore[arg-type]
+        assert len(topic.futures) == 6
+        assert acked == []
+        for fut in topic.futures[2:4]:  # message 1's two outputs
+            fut.set_result(None)
+        await asyncio.sleep(0.01)
+        assert acked == [1]
+        assert done == [1]
+        topic.futures[0].set_result(None)  # one of message 0's outputs only
+        await asyncio.sleep(0.01)
+        assert acked == [1]
+        for fut in (topic.futures[1], *topic.futures[4:]):
+            fut.set_result(None)
+        await asyncio.sleep(0.01)
+        assert sorted(acked) == [0, 1, 2]
