@@ -25,7 +25,7 @@ from streams import codec
 from streams.bench.common import cycled, ensure_corpus, load_events, percentile, render_table
 from streams.config import Settings
 from streams.errors import ConfigError
-from streams.processes import stop_process
+from streams.processes import die_with_parent, stop_process
 
 __all__ = ["run_e2e"]
 
@@ -100,7 +100,8 @@ def _start_worker(env: dict[str, str], log_path: Path) -> subprocess.Popen[bytes
     """Start ``escwatch worker`` on ``env``, its output appended to ``log_path``."""
     with log_path.open("ab") as log:
         return subprocess.Popen([sys.executable, "-m", "streams.cli", "worker"],
-                                env=env, stdout=log, stderr=subprocess.STDOUT)
+                                env=env, stdout=log, stderr=subprocess.STDOUT,
+                                preexec_fn=die_with_parent)
 
 
 def _drain(consumer: Any, until: Callable[[], bool], timeout: float,
