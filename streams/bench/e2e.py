@@ -127,6 +127,23 @@ def _latency_stats(values: Sequence[float]) -> dict[str, Any]:
             "max_ms": max(values), "mean_ms": statistics.fmean(values)}
 
 
+def broker_and_corpus(args: argparse.Namespace) -> tuple[Settings, Path, list[dict[str, Any]]]:
+    """The settings, once a broker answers at them, and the corpus of a broker benchmark.
+
+    Raises:
+        ConfigError: when no broker answers.
+    """
+    from streams import localkafka
+
+    settings = Settings.from_env()
+    if localkafka.probe_metadata(settings.bootstrap_servers) is None:
+        raise ConfigError(f"no Kafka broker answers at {settings.bootstrap_servers}: "
+                          "start one with `escwatch kafka up`")
+    path = Path(args.corpus[0]) if args.corpus else args.bench_paths.news_corpus
+    ensure_corpus([path], args.bench_paths)
+    return settings, path, load_events(path)
+
+
 def run_e2e(args: argparse.Namespace) -> dict[str, Any]:
     """One real worker on private topics: throughput, latency and peak RSS.
 
@@ -135,16 +152,9 @@ def run_e2e(args: argparse.Namespace) -> dict[str, Any]:
     """
     from kafka import KafkaConsumer, TopicPartition
 
-    from streams import localkafka as kafka_local
     from streams.clients import admin, ensure_topics, producer
 
-    settings = Settings.from_env()
-    if kafka_local.probe_metadata(settings.bootstrap_servers) is None:
-        raise ConfigError(f"no Kafka broker answers at {settings.bootstrap_servers}: "
-                          "start one with `escwatch kafka up`")
-    path = Path(args.corpus[0]) if args.corpus else args.bench_paths.news_corpus
-    ensure_corpus([path], args.bench_paths)
-    events = load_events(path)
+    settings, path, events = broker_and_corpus(args)
     run_id = uuid.uuid4().hex[:10]
     workdir = Path(tempfile.mkdtemp(prefix=f"escwatch-bench-{run_id}-"))
     worker_settings = _worker_settings(settings, run_id, workdir / "faust-data")

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from streams import codec
-from streams.bench.common import cycled, ensure_corpus, load_events, render_table
+from streams.bench.common import cycled, render_table
 from streams.bench.e2e import (
     _delete_topics,
     _drain,
@@ -35,6 +35,7 @@ from streams.bench.e2e import (
     _RssSampler,
     _start_worker,
     _worker_settings,
+    broker_and_corpus,
 )
 from streams.config import Settings
 from streams.errors import ConfigError
@@ -205,15 +206,7 @@ def run_scale(args: argparse.Namespace) -> dict[str, Any]:
     Raises:
         ConfigError: when no broker answers or a cell analyses nothing.
     """
-    from streams import localkafka as kafka_local
-
-    settings = Settings.from_env()
-    if kafka_local.probe_metadata(settings.bootstrap_servers) is None:
-        raise ConfigError(f"no Kafka broker answers at {settings.bootstrap_servers}: "
-                          "start one with `escwatch kafka up`")
-    path = Path(args.corpus[0]) if args.corpus else args.bench_paths.news_corpus
-    ensure_corpus([path], args.bench_paths)
-    events = load_events(path)
+    settings, path, events = broker_and_corpus(args)
     workdir = Path(tempfile.mkdtemp(prefix="escwatch-bench-scale-"))
     cells: list[dict[str, Any]] = []
     try:
