@@ -74,7 +74,8 @@ class Analyzer:
         listed = actors
         if len(actors) > options.max_actors:
             listed, truncated = actors[:options.max_actors], True
-        alert = build_alert(article, signals, actors, score, options.scoring)
+        lead_end = sentences.spans[0][1] if sentences.spans else len(text)
+        alert = build_alert(article, signals, actors, score, options.scoring, lead_end)
         if alert is not None and truncated:
             alert = replace(alert, truncated=True)
         return Analysis(

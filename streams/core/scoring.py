@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 from streams.core.model import LEVELS, Actor, Alert, Article, Evidence, Level, Signal
 
-__all__ = ["LEVELS", "Level", "ScoringOptions", "build_alert", "level_for", "score_signals"]
+__all__ = ["LEVELS", "Level", "ScoringOptions", "build_alert", "level_for", "main_event",
+           "score_signals"]
 
 
 
@@ -92,25 +93,47 @@ def _summary(signal: Signal) -> str:
     return f"{what}: {who}{toward}{how}{said} - \"{signal.trigger}\""
 
 
+def main_event(escalations: Sequence[Signal], lead_end: int = 0) -> Signal:
+    """Return the article's main escalation event among ``escalations``.
+
+    News puts its main event in the lead, the first sentence: an
+    escalation there wins over any later one, and among several the
+    gravest act (base severity, before modality discounts) leads, so a
+    conditional troop deployment in the lead outranks an asserted arms
+    delivery further down. Without one in the lead, the strongest signal
+    (modality included) leads.
+    """
+    lead = [s for s in escalations if s.start < lead_end]
+    if lead:
+        return min(lead, key=lambda s: (s.base_severity, s.severity, s.start))
+    return min(escalations, key=lambda s: (s.severity, s.start))
+
+
 def build_alert(
     article: Article,
     signals: Sequence[Signal],
     actors: Sequence[Actor],
     score: float,
     options: ScoringOptions,
+    lead_end: int = 0,
 ) -> Alert | None:
     """Build the alert for an article, or None when it is not alert-worthy.
 
     The evidence is the strongest escalation signals (at most
-    ``options.max_evidence``), quoted with their sentence offsets; the
-    alert id is derived from the article id and that evidence only.
+    ``options.max_evidence``) plus the main event (see :func:`main_event`;
+    ``lead_end`` is where the article's first sentence ends), quoted with
+    their sentence offsets; the alert id is derived from the article id
+    and that evidence only. The summary describes the main event.
     """
     level = level_for(score, options)
     escalations = [s for s in signals
                    if s.polarity == "escalation" and s.severity < 0 and s.political]
     if level is None or not escalations:
         return None
+    top = main_event(escalations, lead_end)
     strongest = sorted(escalations, key=lambda s: (s.severity, s.start))[: options.max_evidence]
+    if top not in strongest:
+        strongest[-1] = top
     strongest.sort(key=lambda s: s.start)
     evidence = tuple(
         Evidence(
@@ -140,7 +163,6 @@ def build_alert(
             if start <= at < end:
                 names[a.id] = a.name
                 break
-    top = min(strongest, key=lambda s: (s.severity, s.start))
     return Alert(
         id=_alert_id(article.id, evidence),
         article_id=article.id,

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from types import MappingProxyType
 from typing import Final
@@ -112,6 +112,8 @@ class SignalDetector:
         """Take the compiled lexicon of ``kb``."""
         self._lexicon = kb.lexicon
         self._place_preps = kb.vocabulary.set("signals.place_prepositions")
+        self._adversary_preps = kb.vocabulary.set("signals.adversary_prepositions")
+        self._beneficiary_types = kb.vocabulary.set("signals.beneficiary_types")
         self._speech = tuple(
             (i, c) for i, c in enumerate(kb.lexicon.cues) if c.kind == "speech")
 
@@ -188,7 +190,10 @@ class SignalDetector:
             in_sentence = ordered_actors[lo:hi]
             if s0 not in speakers:
                 speakers[s0] = self._speaker(lowered, cue_cache[s0], in_sentence)
-            out.append(self._signal(text, lowered, m, cue_cache[s0], in_sentence, speakers[s0]))
+            signal = self._signal(text, lowered, m, cue_cache[s0], in_sentence, speakers[s0])
+            if signal.target is None and signal.type in self._beneficiary_types:
+                signal = _with_recipient(signal, sentences, ordered_actors, starts)
+            out.append(signal)
         return tuple(out), truncated
 
     def _accepted(
@@ -308,7 +313,10 @@ class SignalDetector:
             # A trigger inside the reporting verb is the speaker's own act.
             if not (v0 < m.end and m.start < v1) and not (a.start < m.end and m.start < a.end):
                 speaker_actor = a
-        source, target = _roles(lowered, m, s1, actors, speaker_actor, self._place_preps)
+        skip_preps = (self._adversary_preps if rule.type in self._beneficiary_types
+                      else frozenset())
+        source, target = _roles(lowered, m, s1, actors, speaker_actor, self._place_preps,
+                                skip_preps)
         if source is None and speaker_actor is not None and speaker_actor.type != "person":
             # "Poland said it would send troops": an institution speaks for
             # itself; a person reporting others' plans is not their doer.
@@ -382,15 +390,47 @@ def _is_place_name(actor: Actor) -> bool:
     return text[:1] != name[:1] and not actor.text.isupper()
 
 
+_RECIPIENT_KINDS: Final = frozenset({"country", "government"})
+
+
+def _with_recipient(
+    signal: Signal, sentences: Sentences, actors: Sequence[Actor], starts: list[int],
+) -> Signal:
+    """Give an aid or support act without a named recipient its recipient from context.
+
+    "The measures include the provision of armaments as a deterrent
+    against Russia", after a sentence about guarantees for Ukraine: the
+    recipient is the nearest country or government before the trigger,
+    back to the start of the previous sentence, that is neither the
+    source nor the speaker and is not named after an adversary
+    preposition (those are skipped by the role rule already, and stand
+    after the trigger).
+    """
+    spans, sentence_starts = sentences.spans, sentences.starts
+    if not spans:
+        return signal
+    i = max(0, bisect_right(sentence_starts, signal.start) - 1)
+    floor = spans[max(0, i - 1)][0]
+    j = bisect_left(starts, signal.start) - 1
+    while j >= 0 and actors[j].start >= floor:
+        a = actors[j]
+        if (a.type in _RECIPIENT_KINDS and a.id != signal.source and a.id != signal.speaker
+                and a.end <= signal.start):
+            return replace(signal, target=a.id, target_name=a.name)
+        j -= 1
+    return signal
+
+
 def _roles(
     lowered: str, m: Match, s1: int, actors: Sequence[Actor], speaker: Actor | None,
-    place_preps: frozenset[str],
+    place_preps: frozenset[str], skip_preps: frozenset[str] = frozenset(),
 ) -> tuple[Actor | None, Actor | None]:
     """Pick the source (nearest before) and target (after, marked by a preposition).
 
     A locative preposition (``place_preps``) marks a place ("a summit in
     Vilnius"): a city standing for its country there is where the act
-    happens, not its target.
+    happens, not its target. An actor after one of ``skip_preps`` is
+    never the target (the adversary of an aid act: "against Russia").
     """
     m0, m1 = m.start, m.end
     clause = _CLAUSE_END.search(lowered, m1, s1)
@@ -415,7 +455,7 @@ def _roles(
             if word == "by":
                 # Passive voice: "attacked by X" names the doer after the verb.
                 return a, source
-            if word in place_preps and _is_place_name(a):
+            if (word in place_preps and _is_place_name(a)) or word in skip_preps:
                 continue
             target = a
             break

@@ -22,7 +22,7 @@ LIST_NAMES: frozenset[str] = frozenset({
     "agents.determiners", "agents.modifiers", "agents.modifier_suffixes",
     "agents.modifier_prefixes", "agents.after_head", "agents.government_words",
     "agents.member_kinds", "modality.transparent", "sentences.abbreviations",
-    "signals.place_prepositions",
+    "signals.place_prepositions", "signals.adversary_prepositions", "signals.beneficiary_types",
 })
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -85,3 +87,29 @@ class TestWorkedExample:
         evidence: Any = [e for e in alert.evidence if e.trigger == "deploy troops"]
         assert evidence
         assert evidence[0].modality != "asserted"
+
+    def test_summary_leads_with_the_lead_sentence_deployment(self, seed: Analysis) -> None:
+        """The summary names the article's main event: MOBILIZE "deploy troops", NATO toward
+        Ukraine, from the lead sentence, not the asserted arms provision further down."""
+        alert = seed.alert
+        assert alert is not None
+        assert alert.summary.startswith("MOBILIZE (troops): North Atlantic Treaty Organization "
+                                        "toward Ukraine")
+        assert alert.summary.endswith('"deploy troops"')
+
+    def test_armaments_as_a_deterrent_against_russia_go_to_ukraine(self, seed: Analysis) -> None:
+        """In "provision of armaments ... as a deterrent against Russia" Russia is the
+        adversary; the recipient, Ukraine, comes from the sentence before."""
+        (signal,) = [s for s in seed.signals if s.trigger == "provision of armaments"]
+        assert signal.type == "AID"
+        assert signal.target == "UKR"
+
+
+def test_readme_shows_the_alert_the_core_publishes(seed: Analysis) -> None:
+    """The README's worked example quotes the seed's alert and score as the core makes them."""
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    after = readme.split("The alert published on `monitoring.alerts`", 1)[1]
+    block = after.split("```json\n", 1)[1].split("\n```", 1)[0]
+    assert seed.alert is not None
+    assert json.loads(block) == seed.alert.to_dict()
+    assert f"\nscore {seed.score}\n" in readme

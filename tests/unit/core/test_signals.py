@@ -321,6 +321,61 @@ class TestPlaceTargets:
         assert detect(text, acts)[0].target == "UKR"
 
 
+AID_ROWS: list[dict[str, Any]] = [
+    *SIGNAL_ROWS,
+    {"id": "aid.weapons", "type": "AID", "polarity": "escalation", "mode": "weapons",
+     "severity": -4.0, "patterns": ["<provide> <weapon>", "<provision> of <armament>"]},
+]
+AID_DETECTOR = SignalDetector(make_kb(AID_ROWS))
+
+
+def aid(text: str, actors: tuple[Actor, ...]) -> Signal:
+    """The one AID signal the aid lexicon finds in ``text``."""
+    (sig,) = [s for s in AID_DETECTOR.detect(text, sentences(text), actors, None)
+              if s.type == "AID"]
+    return sig
+
+
+class TestRecipients:
+    def test_actor_after_against_is_not_the_recipient(self) -> None:
+        """"weapons ... against Russia": Russia is the adversary, not the recipient."""
+        text = "Poland will provide weapons against Russia."
+        acts = (actor("Poland", "Poland", "POL", text), actor("Russia", "Russia", "RUS", text))
+        assert (aid(text, acts).source, aid(text, acts).target) == ("POL", None)
+
+    def test_against_still_marks_the_target_of_an_attack(self) -> None:
+        """The adversary rule is for aid; an attack against X targets X."""
+        text = "Poland launched an attack against Russia."
+        acts = (actor("Poland", "Poland", "POL", text), actor("Russia", "Russia", "RUS", text))
+        (sig,) = detect(text, acts)
+        assert sig.target == "RUS"
+
+    def test_recipient_from_the_previous_sentence(self) -> None:
+        """Without a recipient in its sentence, aid goes to the nearest country before it,
+        back to the previous sentence, other than its source."""
+        text = ("Leaders discussed guarantees for Ukraine. "
+                "NATO backed the provision of armaments as a deterrent against Russia.")
+        acts = (actor("Ukraine", "Ukraine", "UKR", text),
+                actor("NATO", "NATO", "NATO", text, kind="organisation"),
+                actor("Russia", "Russia", "RUS", text))
+        sig = aid(text, acts)
+        assert (sig.source, sig.target) == ("NATO", "UKR")
+
+    def test_no_recipient_beyond_the_previous_sentence(self) -> None:
+        """A country two sentences back is too far to be the recipient."""
+        text = ("Ukraine asked for help. Leaders met. "
+                "NATO backed the provision of armaments.")
+        acts = (actor("Ukraine", "Ukraine", "UKR", text),
+                actor("NATO", "NATO", "NATO", text, kind="organisation"))
+        assert aid(text, acts).target is None
+
+    def test_the_source_is_never_its_own_recipient(self) -> None:
+        """The only country before the trigger is the source itself: no recipient."""
+        text = "Poland said it backed the provision of armaments."
+        acts = (actor("Poland", "Poland", "POL", text),)
+        assert aid(text, acts).target is None
+
+
 DOMAIN_ROWS: list[dict[str, Any]] = [
     *MODALITY_ROWS,
     {"id": "domain.business", "kind": "domain", "domain": "business", "agents": ["BUS"],
