@@ -69,6 +69,15 @@ class AgencyRules:
             gives ``politics_conflict`` less than this probability: the
             classifier errs on conflict news filed under another heading,
             and a missed conflict costs more than a quiet sport item.
+        judicial_cues: Phrases of a legal proceeding ("convicted of",
+            "charged with", "sentenced"): a trigger at most
+            ``judicial_window`` words after one, in the same sentence, is
+            the charge of a trial, not an escalation reported now.
+        judicial_window: Words a judicial cue reaches forward.
+        judicial_types: Signal types the judicial frame applies to (the
+            violent acts a court tries); a prison sentence itself stays
+            repression.
+        judicial_modes: Signal modes it applies to as well ("seizure": a coup).
     """
 
     actor_types: frozenset[str] = frozenset()
@@ -84,6 +93,10 @@ class AgencyRules:
     domains: frozenset[str] = frozenset()
     min_confidence: float = 0.5
     max_political_score: float = 1.0
+    judicial_cues: frozenset[str] = frozenset()
+    judicial_window: int = 8
+    judicial_types: frozenset[str] = frozenset()
+    judicial_modes: frozenset[str] = frozenset()
 
     @property
     def empty(self) -> bool:
@@ -127,6 +140,14 @@ class AgencyRules:
                     raise AgencyError(
                         "agency row 'domains': max_political_score must be in [0, 1]")
                 fields["max_political_score"] = float(ceiling)
+            elif kind == "judicial":
+                fields["judicial_cues"] = _values(row, "cues")
+                fields["judicial_types"] = _values(row, "types")
+                fields["judicial_modes"] = _values(row, "modes")
+                window = row.get("window", 8)
+                if not isinstance(window, int) or isinstance(window, bool) or window < 1:
+                    raise AgencyError("agency row 'judicial': window must be a positive integer")
+                fields["judicial_window"] = window
             else:
                 raise AgencyError(f"agency row of unknown kind {kind!r}")
         return cls(**fields)
@@ -146,6 +167,13 @@ class AgencyJudge:
         names = sorted(rules.org_words, key=len, reverse=True)
         self._org_words = (re.compile(r"\b(?:" + "|".join(re.escape(w) for w in names) + r")\b")
                            if names else None)
+        cues = sorted(rules.judicial_cues, key=len, reverse=True)
+        # A cue, then at most ``judicial_window`` words, then the end of the
+        # searched span (the text right before the trigger).
+        self._judicial = (re.compile(
+            r"(?<![\w-])(?:" + "|".join(re.escape(c) for c in cues) + r")(?![\w-])"
+            r"(?:[^\w.;:!?]+\w+){0," + str(rules.judicial_window) + r"}[^\w.;:!?]*\Z")
+            if cues else None)
         words = sorted(rules.event_words, key=len, reverse=True)
         self._words = (re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in words)
                                   + r")(?![\w-])") if words else None)
@@ -227,6 +255,21 @@ class AgencyJudge:
                 self._words.search(signal.sentence.lower()) is not None)
         return found
 
+    def _judicial_frame(self, signal: Signal) -> bool:
+        """True when the trigger is the charge of a legal proceeding.
+
+        "convicted of plotting a coup", "sentenced for fighting with the
+        army": the act is what a court or prosecutor deals with, reported
+        as its charge, not an escalation happening now.
+        """
+        rules = self.rules
+        if self._judicial is None or not (signal.type in rules.judicial_types
+                                          or signal.mode in rules.judicial_modes):
+            return False
+        offset = signal.start - signal.sentence_start
+        before = signal.sentence[max(0, offset - 120):offset].lower()
+        return self._judicial.search(before) is not None
+
     def judge(
         self, text: str, signals: Sequence[Signal], actors: Sequence[Actor],
         domain: DomainResult | None = None,
@@ -252,6 +295,9 @@ class AgencyJudge:
         sentences: dict[int, bool] = {}
         strength_of: dict[tuple[str, int], int] = {}
         for s in signals:
+            if s.polarity == "escalation" and self._judicial_frame(s):
+                out.append(_unpolitical(s, "charge of a legal proceeding"))
+                continue
             strengths = [_NONE, _NONE]
             for slot, ident in enumerate((s.source, s.target)):
                 if ident is None:

@@ -140,6 +140,58 @@ class TestDomain:
                       _domain("sport", 0.5)).political
 
 
+JUDICIAL = AgencyJudge(AgencyRules.from_rows([
+    {"kind": "actor_types", "values": ["country"]},
+    {"kind": "judicial", "types": ["ASSAULT"], "modes": ["seizure"], "window": 4,
+     "cues": ["convicted of", "sentenced"]},
+]), {})
+
+
+class TestJudicialFrame:
+    def _one(self, text: str, trigger: str, mode: str | None = "military") -> Signal:
+        a = _actor(text, "Ruritania", "RUR", "country")
+        (out,) = JUDICIAL.judge(text, [_signal(text, trigger, source="RUR", mode=mode)], [a])
+        return out
+
+    def test_charge_of_a_trial_is_not_escalation(self) -> None:
+        """"convicted of ... attacking": the act is what the court tried."""
+        out = self._one("A Ruritania court convicted of attacking a guard the man.", "attacking")
+        assert (out.political, out.political_reason) == (
+            False, "charge of a legal proceeding")
+
+    def test_cue_reaches_only_its_window(self) -> None:
+        """Past ``window`` words the cue no longer frames the trigger."""
+        out = self._one("He was sentenced in Ruritania, where the army later bombed "
+                        "the rebel town.", "bombed")
+        assert out.political
+
+    def test_cue_after_the_trigger_does_not_frame_it(self) -> None:
+        """An attack reported before a later conviction is still an attack."""
+        out = self._one("Ruritania attacked the post; two were sentenced.", "attacked")
+        assert out.political
+
+    def test_frame_stops_at_a_sentence_mark(self) -> None:
+        """A full stop or semicolon between cue and trigger ends the frame."""
+        out = self._one("Two were sentenced; Ruritania attacked the post.", "attacked")
+        assert out.political
+
+    def test_other_types_are_not_framed(self) -> None:
+        """A prison sentence is repression itself: only the listed types are framed."""
+        text = "Ruritania sentenced the journalists to prison."
+        a = _actor(text, "Ruritania", "RUR", "country")
+        sig = Signal(type="COERCE", polarity="escalation", mode="repression",
+                     modality="asserted", trigger="prison", start=text.index("prison"),
+                     end=text.index("prison") + 6, sentence=text, sentence_start=0,
+                     sentence_end=len(text), severity=-7.0, base_severity=-7.0,
+                     rule="coerce.arrest", source="RUR")
+        (out,) = JUDICIAL.judge(text, [sig], [a])
+        assert out.political
+
+    def test_bad_window_is_rejected(self) -> None:
+        with pytest.raises(AgencyError, match="window"):
+            AgencyRules.from_rows([{"kind": "judicial", "cues": ["tried"], "window": 0}])
+
+
 class TestRows:
     def test_unknown_kind_is_rejected(self) -> None:
         with pytest.raises(AgencyError):

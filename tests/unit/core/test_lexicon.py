@@ -440,3 +440,49 @@ class TestSenseRows:
         lexicon = Lexicon.from_rows([{**GOOD, "patterns": ["war"]}], [])
         assert find_matches(lexicon, "we walked toward the award") == []
         assert [(m.start, m.end) for m in find_matches(lexicon, "a war-torn land")] == [(2, 5)]
+
+
+class TestInterdictionAndStateCoercion:
+    @pytest.mark.parametrize(
+        ("text", "kind"),
+        [
+            ("The coast guard intercepted a cargo vessel off the island.", "COERCE"),
+            ("Naval units stopped two tankers from leaving the gulf.", "COERCE"),
+            ("The navy closed the strait to foreign shipping.", "COERCE"),
+            ("The government closed its airspace to foreign aircraft.", "SANCTION"),
+            ("The authorities cut the internet across the province.", "COERCE"),
+            ("A nationwide internet blackout entered its third day.", "COERCE"),
+            ("Guards barred the opposition leader from entering the chamber.", "COERCE"),
+            ("The ministry revoked the visas of four officials.", "SANCTION"),
+            ("Parliament voted to ban imports from the occupied region.", "SANCTION"),
+            ("Washington designated the group as a terrorist organisation.", "SANCTION"),
+            ("Air defences intercepted two missiles over the capital.", "FIGHT"),
+            ("The depot was hit by drones overnight.", "FIGHT"),
+            ("Civil war broke out in the spring.", "FIGHT"),
+            ("The country tested a new ballistic missile on Tuesday.", "MOBILIZE"),
+            ("The dissident was poisoned with a nerve agent.", "ASSAULT"),
+            ("The republic announced it would withdraw from the court.", "REJECT"),
+        ],
+    )
+    def test_first_signal_type(self, text: str, kind: str) -> None:
+        """Interdiction at sea, closures, shutdowns, visa and import bans, designations,
+        interceptions, missile tests and poisonings give their PLOVER category."""
+        got = first(text)
+        assert got is not None, text
+        assert got[0] == kind, (text, got)
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "Women have served in combat roles since the reform.",
+            "The firm is a mortar and shell manufacturer.",
+            "The turtle retreated into its shell.",
+            "Extra demand by drivers strained fuel supplies.",
+            "Three children were treated for food poisoning.",
+            "The school closed its doors for the summer.",
+        ],
+    )
+    def test_noun_and_everyday_senses_do_not_fire(self, text: str) -> None:
+        """Modifier, product and everyday senses of conflict words are no escalation."""
+        got = first(text)
+        assert got is None or got[1] != "escalation", (text, got)
