@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from streams import topics
+from streams.core.scoring import ScoringOptions
 from streams.errors import ConfigError
 
 __all__ = ["LOCAL_BROKER_SETTINGS", "MAX_MESSAGE_BYTES", "SECURITY_SETTINGS", "SETTINGS",
@@ -148,8 +149,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_message_bytes", "ESCWATCH_MAX_MESSAGE_BYTES", MAX_MESSAGE_BYTES,
             "largest accepted article message; larger ones are dead-lettered", "int",
             minimum=1024),
-    Setting("alert_threshold", "ESCWATCH_ALERT_THRESHOLD", 25.0,
-            "lowest article score (0–100) that raises an alert", "float"),
+    Setting("alert_threshold", "ESCWATCH_ALERT_THRESHOLD", ScoringOptions().alert_threshold,
+            "lowest article score (0–100) that raises an alert (fitted; see Alert levels)",
+            "float"),
     Setting("knowledge_dir", "ESCWATCH_KNOWLEDGE_DIR", None,
             "folder of knowledge files replacing the packaged ones", "optional_path",
             shown="packaged"),
