@@ -78,6 +78,13 @@ class AgencyRules:
             violent acts a court tries); a prison sentence itself stays
             repression.
         judicial_modes: Signal modes it applies to as well ("seizure": a coup).
+        law_rules: Lexicon rules of ordinary law enforcement (arrest,
+            detention, investigation): political only with a political
+            target, an armed source (``armed_sectors``) or a political event
+            word in the sentence, since every state arrests and
+            investigates ("Italian police arrest 150 in an anti-Mafia raid").
+        armed_sectors: Generic-agent sectors whose arrests are political
+            whatever the target (soldiers, rebels detaining people).
     """
 
     actor_types: frozenset[str] = frozenset()
@@ -97,6 +104,8 @@ class AgencyRules:
     judicial_window: int = 8
     judicial_types: frozenset[str] = frozenset()
     judicial_modes: frozenset[str] = frozenset()
+    law_rules: frozenset[str] = frozenset()
+    armed_sectors: frozenset[str] = frozenset()
 
     @property
     def empty(self) -> bool:
@@ -140,6 +149,9 @@ class AgencyRules:
                     raise AgencyError(
                         "agency row 'domains': max_political_score must be in [0, 1]")
                 fields["max_political_score"] = float(ceiling)
+            elif kind == "law_enforcement":
+                fields["law_rules"] = _values(row, "rules")
+                fields["armed_sectors"] = _values(row, "armed_sectors")
             elif kind == "judicial":
                 fields["judicial_cues"] = _values(row, "cues")
                 fields["judicial_types"] = _values(row, "types")
@@ -255,6 +267,19 @@ class AgencyJudge:
                 self._words.search(signal.sentence.lower()) is not None)
         return found
 
+    def _political_enforcement(self, signal: Signal, target: int,
+                               sentences: dict[int, bool]) -> bool:
+        """True when an arrest or investigation is political: its target is a
+        political actor, its source an armed force, or the sentence names a
+        political event."""
+        if target == _STRONG:
+            return True
+        source = signal.source
+        if (source is not None and source.startswith("agent:")
+                and source.split(":", 2)[1] in self.rules.armed_sectors):
+            return True
+        return self._event(signal, sentences)
+
     def _judicial_frame(self, signal: Signal) -> bool:
         """True when the trigger is the charge of a legal proceeding.
 
@@ -309,6 +334,10 @@ class AgencyJudge:
                 strengths[slot] = value
             best = max(strengths)
             reason: str | None = None
+            if s.rule in rules.law_rules and not self._political_enforcement(
+                    s, strengths[1], sentences):
+                out.append(_unpolitical(s, "law enforcement without a political target"))
+                continue
             if damp and domain is not None:
                 # Clear agency: the political actor is the one acting.
                 ok = strengths[0] == _STRONG and self._event(s, sentences)

@@ -192,6 +192,53 @@ class TestJudicialFrame:
             AgencyRules.from_rows([{"kind": "judicial", "cues": ["tried"], "window": 0}])
 
 
+LAW = AgencyJudge(AgencyRules.from_rows([
+    {"kind": "actor_types", "values": ["country"]},
+    {"kind": "sectors", "values": ["MIL", "OPP"], "weak": ["COP"]},
+    {"kind": "events", "words": ["protesters"]},
+    {"kind": "law_enforcement", "rules": ["coerce.arrest"], "armed_sectors": ["MIL"]},
+]), {})
+
+
+class TestLawEnforcement:
+    def _arrest(self, text: str, source: str | None, target: str | None,
+                actors: list[Actor]) -> Signal:
+        sig = _signal(text, "arrested", source=source, target=target, rule="coerce.arrest",
+                      mode="detention")
+        (out,) = LAW.judge(text, [sig], actors)
+        return out
+
+    def test_ordinary_arrest_by_a_state_is_not_political(self) -> None:
+        """Every state arrests: a country's police arresting people is not escalation."""
+        text = "Ruritanian police arrested 150 people in a raid."
+        out = self._arrest(text, "agent:COP:RUR", "agent:CVL", [
+            _actor(text, "Ruritanian", "RUR", "country"),
+            _actor(text, "police", "agent:COP:RUR", "organisation"),
+            _actor(text, "150 people", "agent:CVL", "organisation")])
+        assert (out.political, out.political_reason) == (
+            False, "law enforcement without a political target")
+
+    def test_arrest_of_the_opposition_is_political(self) -> None:
+        text = "Police arrested the opposition leaders."
+        out = self._arrest(text, "agent:COP", "agent:OPP", [
+            _actor(text, "Police", "agent:COP", "organisation"),
+            _actor(text, "opposition leaders", "agent:OPP", "organisation")])
+        assert out.political
+
+    def test_arrest_by_soldiers_is_political(self) -> None:
+        text = "Soldiers arrested 20 villagers."
+        out = self._arrest(text, "agent:MIL", None, [
+            _actor(text, "Soldiers", "agent:MIL", "organisation")])
+        assert out.political
+
+    def test_arrest_of_protesters_is_political(self) -> None:
+        """A political event word in the sentence makes the arrest political."""
+        text = "Police arrested dozens of protesters."
+        out = self._arrest(text, "agent:COP", None, [
+            _actor(text, "Police", "agent:COP", "organisation")])
+        assert out.political
+
+
 class TestRows:
     def test_unknown_kind_is_rejected(self) -> None:
         with pytest.raises(AgencyError):

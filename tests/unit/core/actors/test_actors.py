@@ -466,6 +466,13 @@ class TestGenericAgents:
         actor = find(run(extractor, "The military said the road was open."), "The military")
         assert actor.id == "agent:MIL"
 
+    def test_ambiguous_word_before_a_present_tense_verb_is_an_agent(
+        self, extractor: ActorExtractor
+    ) -> None:
+        """Headline present tense: "Iraqi military arrest three men" names the military."""
+        actor = find(run(extractor, "Iraqi military arrest three men."), "military")
+        assert actor.id.startswith("agent:MIL")
+
     def test_singular_human_noun_is_a_person(self, extractor: ActorExtractor) -> None:
         """A singular role noun from a person row is a person mention."""
         actor = find(run(extractor, "A soldier was wounded."), "A soldier")
