@@ -3,11 +3,13 @@
 Two steps, both deterministic:
 
 ``candidates``
-    Split the ``politics_conflict``, ``crime``, ``business``, ``disaster`` and ``other`` records of ``tests/data/devnews.jsonl`` (both splits,
-    hard negatives left out) into sentences and list those that hold a modality cue word
-    (modal verbs, if/unless, negation, future markers) or a common event word, as
-    ``parent id<TAB>sentence number<TAB>cue group<TAB>sentence``. The list is only a
-    reading aid: it decides which sentences are read, never their labels.
+    Split the records of ``tests/data/devnews.jsonl`` whose domain is
+    ``politics_conflict``, ``crime``, ``business``, ``disaster`` or ``other`` (both
+    splits, hard negatives left out) into sentences and list them as ``parent id<TAB>
+    split<TAB>sentence number<TAB>cue group<TAB>sentence``, the cue group naming the
+    first kind of modality cue word the sentence holds (if/unless, negation, future
+    markers, modal verbs), else ``asserted``. The list is only a reading aid: it decides
+    which sentences are read, never their labels.
 ``build``
     Read the hand labels of ``tools/modality_labels.tsv`` and write the set. Each label
     line is ``parent id<TAB>sentence number<TAB>trigger<TAB>occurrence<TAB>type<TAB>
