@@ -81,7 +81,7 @@ test-kafka: kafka-up ## integration tier only
 
 eval: $(STAMP) ## detection quality on the bundled labelled data, beside baselines
 	$(BIN)/escwatch eval tests/data/plover_gsr.jsonl tests/data/petrarch_unittest.jsonl \
-		tests/data/re3d_open.jsonl
+		tests/data/re3d_open.jsonl tests/data/modality.jsonl
 
 bench: kafka-up ## throughput, latency and memory against the targets (JSON in bench/results/)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'

@@ -30,11 +30,16 @@ decides per file from the first record):
 ``escwatch`` (project-native)
     ``{"id": str, "text": str, "published_at": str?, "labels": {"events":
     [{"type": PLOVER type?, "polarity": "escalation"|"de-escalation",
-    "modality": "asserted"|"hypothetical"|"conditional"|"negated"|"future"?}],
+    "modality": "asserted"|"hypothetical"|"conditional"|"negated"|"future"?,
+    "trigger": str?, "start": int?, "end": int?}],
     "entities": [{"start": int, "end": int, "type": "Person"|"Organisation"|
     "Nationality"|"Location"}]}}``. ``events: []`` marks a sentence with no
     signal (a negative); a record without ``events`` is not scored for
     events. Entity offsets index ``text`` as given (plain text, no markup).
+    An event with ``start``/``end`` is labelled with its trigger span
+    (``text[start:end] == trigger`` is checked on reading); records with
+    such spans are also scored for trigger coverage and modality
+    (``tests/data/modality.jsonl``).
 ``devnews``
     Ordinary news labelled for precision (``tests/data/devnews.jsonl``):
     ``labels.domain`` (one of :data:`NEWS_DOMAINS`), ``labels.should_alert``
@@ -55,6 +60,12 @@ Definitions (the signal rules are tuned toward these; keep them stable):
   label is the gold, otherwise the first gold event's label is.
 * Per-label P/R/F1 count one decision per record; macro-F1 is the mean F1
   over the gold labels present (types), or over the polarities present.
+* Triggers: a labelled trigger is *covered* when some predicted signal's
+  ``start/end`` overlaps its span by at least one character; its predicted
+  modality is that of the first overlapping signal in text order (the longer
+  on a tie). *Trigger coverage* is covered / labelled triggers; *modality
+  right* is, among covered triggers with a labelled modality, the share whose
+  predicted modality equals the label (:data:`~streams.evaluation.metrics.MODALITY_TARGETS`).
 * Spans: *exact* means equal offsets; *overlap* means a gold span is
   recalled when any predicted span overlaps it and a predicted span is
   correct when it overlaps any evaluated gold span. The overall figure is

@@ -23,6 +23,7 @@ __all__ = [
     "FORMATS",
     "HARD_NEGATIVE_KINDS",
     "LOCATION_VARIANT_TYPES",
+    "MODALITIES",
     "NEWS_DOMAINS",
     "NEWS_LEVELS",
     "Dataset",
@@ -51,6 +52,7 @@ ACTOR_GOLD_TYPES: tuple[str, ...] = ("Person", "Organisation", "Nationality")
 LOCATION_VARIANT_TYPES: tuple[str, ...] = (*ACTOR_GOLD_TYPES, "Location")
 _SPAN_TYPES = frozenset(LOCATION_VARIANT_TYPES)
 _POLARITIES = ("escalation", "de-escalation")
+MODALITIES: tuple[str, ...] = ("asserted", "hypothetical", "conditional", "negated", "future")
 
 # CAMEO root -> PLOVER type. Roots follow PLOVER's own CAMEO crosswalk at the
 # two-digit level; a few three-digit codes that PLOVER files elsewhere are
@@ -104,11 +106,22 @@ class GoldEvent:
         type: PLOVER type, or None when only the polarity is labelled.
         polarity: "escalation" or "de-escalation".
         modality: Labelled modality, or None when not labelled.
+        trigger: The labelled trigger text, or None when the event has no span.
+        start: Offset of the trigger's first character in the record text, or -1.
+        end: Offset one past the trigger's last character, or -1.
     """
 
     type: str | None
     polarity: str
     modality: str | None = None
+    trigger: str | None = None
+    start: int = -1
+    end: int = -1
+
+    @property
+    def has_span(self) -> bool:
+        """Whether the event is labelled with a trigger span."""
+        return self.start >= 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,6 +266,21 @@ def _spans(entities: Any) -> tuple[GoldSpan, ...]:
     return tuple(spans)
 
 
+def _gold_event(item: Mapping[str, Any], polarity: str, text: str) -> GoldEvent:
+    """One ``escwatch`` event, with its trigger span when it has one."""
+    modality = item.get("modality")
+    if modality is not None and modality not in MODALITIES:
+        raise ConfigError(f"event modality must be one of {MODALITIES}")
+    if "start" not in item and "end" not in item:
+        return GoldEvent(item.get("type"), polarity, modality)
+    start, end, trigger = item.get("start"), item.get("end"), item.get("trigger")
+    if not isinstance(start, int) or not isinstance(end, int) or not 0 <= start < end <= len(text):
+        raise ConfigError("event start/end must be integer offsets into the text, start < end")
+    if trigger is not None and text[start:end] != trigger:
+        raise ConfigError(f"event trigger {trigger!r} is not text[{start}:{end}]")
+    return GoldEvent(item.get("type"), polarity, modality, text[start:end], start, end)
+
+
 def _news_label(raw: Mapping[str, Any], labels: Mapping[str, Any]) -> NewsLabel:
     domain = labels.get("domain")
     if domain not in NEWS_DOMAINS:
@@ -320,7 +348,7 @@ def _parse(raw: Mapping[str, Any], fmt: str, skipped: Counter[str]) -> Record:
             polarity = item.get("polarity")
             if polarity not in _POLARITIES:
                 raise ConfigError(f"event polarity must be one of {_POLARITIES}")
-            parsed.append(GoldEvent(item.get("type"), polarity, item.get("modality")))
+            parsed.append(_gold_event(item, polarity, text))
         gold_events = tuple(parsed)
     entities = _spans(labels["entities"]) if "entities" in labels else None
     return Record(rid, text, published_at, events=gold_events, entities=entities)

@@ -14,6 +14,7 @@ from streams.evaluation.datasets import (
     ACTOR_GOLD_TYPES,
     HARD_NEGATIVE_KINDS,
     LOCATION_VARIANT_TYPES,
+    MODALITIES,
     NEWS_DOMAINS,
     NEWS_LEVELS,
     Dataset,
@@ -25,11 +26,14 @@ from streams.evaluation.scores import Score, SpanScore, label_scores, macro_f1
 from streams.evaluation.systems import Prediction, PredSignal, PredSpan, System
 
 __all__ = [
+    "MODALITY_TARGETS",
     "NEWS_TARGETS",
+    "NO_SIGNAL",
     "evaluate_dataset",
     "evaluate_events",
     "evaluate_news",
     "evaluate_spans",
+    "evaluate_triggers",
     "modality_accuracy",
     "pick_gold",
     "primary_signal",
@@ -52,6 +56,14 @@ NEWS_TARGETS: tuple[tuple[str, str, str, float], ...] = (
     ("conflict detection", "recall:politics_conflict", ">=", 0.95),
     ("non-event mentions with a signal", "signal_rate:non_event", "<=", 0.15),
 )
+
+# The trigger-level modality targets: (name, measure, comparison, bound).
+MODALITY_TARGETS: tuple[tuple[str, str, str, float], ...] = (
+    ("trigger coverage", "coverage", ">=", 0.90),
+    ("modality right", "modality_right", ">=", 0.85),
+)
+# The column of the modality confusion for triggers no signal overlaps.
+NO_SIGNAL = "no signal"
 
 
 def primary_signal(signals: Sequence[PredSignal]) -> PredSignal | None:
@@ -142,6 +154,93 @@ def modality_accuracy(
         matching = [g for g in labelled if g.type == primary.type] or labelled
         correct += matching[0].modality == primary.modality
     return {"accuracy": correct / total if total else 0.0, "correct": correct, "records": total}
+
+
+def evaluate_triggers(
+    golds: Sequence[Sequence[GoldEvent]],
+    predictions: Sequence[Sequence[PredSignal]],
+    *,
+    modality: bool = True,
+) -> dict[str, Any]:
+    """Score trigger coverage and modality over gold events with trigger spans.
+
+    A labelled trigger is covered when a predicted signal overlaps its span;
+    its predicted modality is that of the first overlapping signal (text
+    order, the longer on a tie; see :func:`primary_signal`), ``asserted``
+    when that signal carries none.
+
+    Args:
+        golds: Gold events per record; events without a span are ignored.
+        predictions: Predicted signals per record, parallel to ``golds``.
+        modality: Whether the system predicts modality; without it only the
+            coverage figures are reported (the modality figures are None and
+            the confusion is left out).
+
+    Returns:
+        ``triggers`` (labelled spans), ``covered``, ``coverage``;
+        ``modality_labelled`` (covered triggers with a labelled modality),
+        ``modality_correct``, ``modality_right``; ``confusion[gold][pred]``
+        over :data:`MODALITIES` with a :data:`NO_SIGNAL` column; ``per_modality``
+        (per labelled modality: triggers, covered, coverage, correct, right);
+        ``targets``: each of :data:`MODALITY_TARGETS` with its value and
+        whether it is met. Rates are None when nothing was counted.
+    """
+    columns = (*MODALITIES, NO_SIGNAL)
+    confusion = {g: dict.fromkeys(columns, 0) for g in MODALITIES}
+    total = covered = labelled = correct = 0
+    for gold, signals in zip(golds, predictions, strict=True):
+        for event in gold:
+            if not event.has_span:
+                continue
+            total += 1
+            hit = primary_signal(
+                [s for s in signals if _overlaps(s.start, s.end, event.start, event.end)]
+            )
+            predicted = NO_SIGNAL if hit is None else (hit.modality or "asserted")
+            if hit is not None:
+                covered += 1
+            if event.modality not in confusion:
+                continue
+            confusion[event.modality][predicted] += 1
+            if hit is not None:
+                labelled += 1
+                correct += predicted == event.modality
+    per_modality: dict[str, Any] = {}
+    for gold_modality, row in confusion.items():
+        n = sum(row.values())
+        if not n:
+            continue
+        hits = n - row[NO_SIGNAL]
+        per_modality[gold_modality] = {
+            "triggers": n,
+            "covered": hits,
+            "coverage": _rate(hits, n),
+            "correct": row[gold_modality],
+            "right": _rate(row[gold_modality], hits),
+        }
+    report: dict[str, Any] = {
+        "triggers": total,
+        "covered": covered,
+        "coverage": _rate(covered, total),
+        "modality_labelled": labelled,
+        "modality_correct": correct,
+        "modality_right": _rate(correct, labelled),
+        "confusion": confusion,
+        "per_modality": per_modality,
+    }
+    if not modality:
+        report.update(modality_correct=None, modality_right=None)
+        del report["confusion"]
+        for row_ in per_modality.values():
+            row_.update(correct=None, right=None)
+    targets = []
+    for name, measure, op, bound in MODALITY_TARGETS:
+        value = report[measure]
+        met = None if value is None else (value <= bound if op == "<=" else value >= bound)
+        targets.append({"target": name, "measure": measure, "op": op, "bound": bound,
+                        "value": value, "met": met})
+    report["targets"] = targets
+    return report
 
 
 def _rate(part: int, whole: int) -> float | None:
@@ -344,7 +443,7 @@ def evaluate_dataset(dataset: Dataset, system: System) -> dict[str, Any] | None:
         nothing this dataset labels.
     """
     has_events = any(r.events is not None for r in dataset.records)
-    has_spans = any(r.entities is not None for r in dataset.records)
+    has_spans = any(r.entities for r in dataset.records)
     has_news = any(r.news is not None for r in dataset.records)
     if not (
         (has_events and system.signals)
@@ -373,6 +472,8 @@ def evaluate_dataset(dataset: Dataset, system: System) -> dict[str, Any] | None:
         report["events"] = evaluate_events(golds, preds)
         if system.modality and any(g.modality for gold in golds for g in gold):
             report["modality"] = modality_accuracy(golds, preds)
+        if any(g.has_span for gold in golds for g in gold):
+            report["triggers"] = evaluate_triggers(golds, preds, modality=system.modality)
         negated = [
             p.signals or () for r, p in zip(dataset.records, predictions, strict=True) if r.negation
         ]

@@ -8,11 +8,12 @@ from typing import Any, TextIO
 from streams.evaluation.datasets import (
     _POLARITIES,
     HARD_NEGATIVE_KINDS,
+    MODALITIES,
     NEWS_DOMAINS,
     NEWS_LEVELS,
     Dataset,
 )
-from streams.evaluation.metrics import lookup
+from streams.evaluation.metrics import NO_SIGNAL, lookup
 from streams.evaluation.scores import Score, SpanScore
 
 __all__ = ["print_report"]
@@ -91,6 +92,9 @@ def print_report(
     first = next((reports[n] for n in names if lookup(reports[n], "events")), None)
     if first is not None:
         _event_rows(row, first["events"], names, reports)
+    triggers = next((reports[n] for n in names if lookup(reports[n], "triggers")), None)
+    if triggers is not None:
+        _trigger_rows(rows, row, triggers["triggers"], names, reports)
     spans = next((reports[n] for n in names if lookup(reports[n], "spans")), None)
     if spans is not None:
         for mode in ("exact", "overlap"):
@@ -110,6 +114,9 @@ def print_report(
     row("articles/s", ("timing", "articles_per_s"), "rate")
     _print_table(out, "metric", rows, names)
     for name in names:
+        confusion = lookup(reports[name], "triggers", "confusion")
+        if confusion is not None:
+            _print_modality_confusion(out, name, reports[name] or {})
         levels = lookup(reports[name], "news", "levels")
         if levels is not None:
             _print_confusion(out, name, levels)
@@ -150,6 +157,46 @@ def _event_rows(row: Callable[..., None], events: dict[str, Any], names: list[st
         )
 
 
+def _target_cells(
+    names: Sequence[str], reports: Mapping[str, dict[str, Any] | None], keys: tuple[str, ...],
+    index: int,
+) -> list[str]:
+    cells = []
+    for name in names:
+        found = lookup(reports[name], *keys)
+        item = found[index] if isinstance(found, list) and index < len(found) else None
+        if item is None or item["value"] is None:
+            cells.append("n/a")
+        else:
+            mark = "ok" if item["met"] else "MISS"
+            cells.append(f"{100 * item['value']:.1f}% {mark}")
+    return cells
+
+
+def _trigger_rows(
+    rows: list[tuple[str, list[str]]],
+    row: Callable[..., None],
+    triggers: Mapping[str, Any],
+    names: Sequence[str],
+    reports: Mapping[str, dict[str, Any] | None],
+) -> None:
+    """The trigger coverage, modality and target rows of :func:`print_report`."""
+    row(f"trigger coverage (n={triggers['triggers']})", ("triggers", "coverage"), "pct")
+    row(f"modality right (of covered, n={triggers['modality_labelled']})",
+        ("triggers", "modality_right"), "pct")
+    for modality in MODALITIES:
+        figures = triggers["per_modality"].get(modality)
+        if figures is None:
+            continue
+        keys = ("triggers", "per_modality", modality)
+        row(f"  {modality} (n={figures['triggers']}): covered", (*keys, "coverage"), "pct")
+        row("    modality right", (*keys, "right"), "pct")
+    for index, target in enumerate(triggers["targets"]):
+        shown = f"{100 * target['bound']:g}%"
+        rows.append((f"target: {target['target']} {target['op']} {shown}",
+                     _target_cells(names, reports, ("triggers", "targets"), index)))
+
+
 def _news_rows(
     rows: list[tuple[str, list[str]]],
     row: Callable[[str, tuple[str, ...], str], None],
@@ -175,18 +222,9 @@ def _news_rows(
             "pct")
         row("  alerted", (*keys, "alert_rate"), "pct")
     for index, target in enumerate(news["targets"]):
-        bound = target["bound"]
-        shown = f"{100 * bound:g}%"
-        cells = []
-        for name in names:
-            found = lookup(reports[name], "news", "targets")
-            item = found[index] if isinstance(found, list) else None
-            if item is None or item["value"] is None:
-                cells.append("n/a")
-            else:
-                mark = "ok" if item["met"] else "MISS"
-                cells.append(f"{100 * item['value']:.1f}% {mark}")
-        rows.append((f"target: {target['target']} {target['op']} {shown}", cells))
+        shown = f"{100 * target['bound']:g}%"
+        rows.append((f"target: {target['target']} {target['op']} {shown}",
+                     _target_cells(names, reports, ("news", "targets"), index)))
 
 
 def _print_confusion(out: TextIO, name: str, levels: Mapping[str, Any]) -> None:
@@ -197,4 +235,21 @@ def _print_confusion(out: TextIO, name: str, levels: Mapping[str, Any]) -> None:
     for gold in NEWS_LEVELS:
         cells = [confusion[gold][p] for p in NEWS_LEVELS]
         out.write("  " + f"{gold:<10}" + "".join(f"{c:>10}" for c in cells)
+                  + f"{sum(cells):>10}\n")
+
+
+def _print_modality_confusion(out: TextIO, name: str, report: Mapping[str, Any]) -> None:
+    triggers = report["triggers"]
+    confusion = triggers["confusion"]
+    columns = (*MODALITIES, NO_SIGNAL)
+    right = triggers["modality_right"]
+    shown = "n/a" if right is None else f"{100 * right:.1f}%"
+    out.write(f"\n  {name}: labelled trigger modality (rows) vs modality of the overlapping "
+              f"signal (columns); modality right {shown} of covered\n")
+    out.write("  " + f"{'':<14}" + "".join(f"{c:>14}" for c in columns) + f"{'total':>10}\n")
+    for gold in MODALITIES:
+        cells = [confusion[gold][c] for c in columns]
+        if not sum(cells):
+            continue
+        out.write("  " + f"{gold:<14}" + "".join(f"{c:>14}" for c in cells)
                   + f"{sum(cells):>10}\n")
