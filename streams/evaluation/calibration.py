@@ -88,7 +88,8 @@ def score_records(analyzer: Analyzer, dataset: Dataset) -> list[ScoredLabel]:
         if label is None or label.hard_negative:
             continue
         analysis = analyzer.analyze(Article(id=record.id, text=record.text,
-                                            published_at=record.published_at))
+                                            published_at=record.published_at,
+                                            title=record.title or ""))
         alertable = any(s.political and s.polarity == "escalation" and s.severity < 0
                         for s in analysis.signals)
         out.append(ScoredLabel(label.level or "none", analysis.score, alertable))

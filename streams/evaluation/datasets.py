@@ -173,6 +173,11 @@ class Record:
         negation: True when the text holds a clausal negator (PETRARCH
             negation subset).
         news: Ordinary-news labels (``devnews`` format), else None.
+        title: The headline, when the record has one (the core reads it as
+            the worker does, for the article domain).
+        split: ``train`` or ``dev``: the record's own split, or for a
+            sentence taken from a devnews article its parent's
+            (``source.parent_split``).
     """
 
     id: str
@@ -182,6 +187,8 @@ class Record:
     entities: tuple[GoldSpan, ...] | None = None
     negation: bool = False
     news: NewsLabel | None = None
+    title: str | None = None
+    split: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -337,7 +344,11 @@ def _parse(raw: Mapping[str, Any], fmt: str, skipped: Counter[str]) -> Record:
     if fmt == "re3d":
         return Record(rid, text, published_at, entities=_spans(labels.get("entities")))
     if fmt == "devnews":
-        return Record(rid, text, published_at, news=_news_label(raw, labels))
+        news = _news_label(raw, labels)
+        title = raw.get("title")
+        return Record(rid, text, published_at, news=news,
+                      title=title if isinstance(title, str) and title else None,
+                      split=news.split)
     gold_events: tuple[GoldEvent, ...] | None = None
     if "events" in labels:
         items = labels["events"]
@@ -351,7 +362,11 @@ def _parse(raw: Mapping[str, Any], fmt: str, skipped: Counter[str]) -> Record:
             parsed.append(_gold_event(item, polarity, text))
         gold_events = tuple(parsed)
     entities = _spans(labels["entities"]) if "entities" in labels else None
-    return Record(rid, text, published_at, events=gold_events, entities=entities)
+    source = raw.get("source")
+    split = raw.get("split") or (source.get("parent_split") if isinstance(source, Mapping)
+                                 else None)
+    return Record(rid, text, published_at, events=gold_events, entities=entities,
+                  split=split if split in ("train", "dev") else None)
 
 
 def read_dataset(path: Path, fmt: str = "auto") -> Dataset:
@@ -394,13 +409,16 @@ def read_dataset(path: Path, fmt: str = "auto") -> Dataset:
 def select_split(dataset: Dataset, split: str | None) -> Dataset:
     """Keep the records of one split (records without a split are kept).
 
+    A devnews record carries its own split; a sentence taken from one
+    (``source.parent_split``) carries its parent's.
+
     Args:
         dataset: The dataset read.
         split: ``train``, ``dev``, or None to keep everything.
     """
     if split is None:
         return dataset
-    kept = tuple(r for r in dataset.records if r.news is None or r.news.split in (None, split))
+    kept = tuple(r for r in dataset.records if r.split in (None, split))
     return Dataset(dataset.path, dataset.format, kept, dataset.skipped)
 
 

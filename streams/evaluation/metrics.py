@@ -167,7 +167,9 @@ def evaluate_triggers(
     A labelled trigger is covered when a predicted signal overlaps its span;
     its predicted modality is that of the first overlapping signal (text
     order, the longer on a tie; see :func:`primary_signal`), ``asserted``
-    when that signal carries none.
+    when that signal carries none, and ``negated`` when the signal recodes
+    the negated event as its flip (``flipped``: "did not concede" given as
+    REJECT).
 
     Args:
         golds: Gold events per record; events without a span are ignored.
@@ -196,7 +198,8 @@ def evaluate_triggers(
             hit = primary_signal(
                 [s for s in signals if _overlaps(s.start, s.end, event.start, event.end)]
             )
-            predicted = NO_SIGNAL if hit is None else (hit.modality or "asserted")
+            predicted = (NO_SIGNAL if hit is None else "negated" if hit.flipped
+                         else (hit.modality or "asserted"))
             if hit is not None:
                 covered += 1
             if event.modality not in confusion:
@@ -452,7 +455,7 @@ def evaluate_dataset(dataset: Dataset, system: System) -> dict[str, Any] | None:
     ):
         return None
     started = time.perf_counter()
-    predictions = [system.predict(r.text, r.published_at) for r in dataset.records]
+    predictions = [system.predict(r.text, r.published_at, r.title) for r in dataset.records]
     elapsed = time.perf_counter() - started
     report: dict[str, Any] = {
         "timing": {

@@ -30,6 +30,9 @@ class PredSignal:
         political: False when the system keeps the signal but says it lacks
             political agency (it then counts neither toward alerts nor as an
             escalation signal among the hard negatives).
+        flipped: True when the signal recodes a negated statement as what it
+            means ("did not concede" is REJECT, "avoided provoking" is
+            CONCEDE): the trigger's event is negated, reported as its flip.
     """
 
     type: str
@@ -38,6 +41,7 @@ class PredSignal:
     end: int
     modality: str | None = None
     political: bool = True
+    flipped: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +83,7 @@ class System:
 
     Attributes:
         name: Column name in the report.
-        predict: Text and event time in, prediction out.
+        predict: Text, event time and headline in, prediction out.
         signals: Whether the system finds signals.
         actors: Whether the system finds actor spans.
         modality: Whether its signals carry modality.
@@ -88,7 +92,7 @@ class System:
     """
 
     name: str
-    predict: Callable[[str, str | None], Prediction]
+    predict: Callable[[str, str | None, str | None], Prediction]
     signals: bool
     actors: bool
     modality: bool
@@ -112,10 +116,12 @@ def escwatch_system() -> System | str:
     except ConfigError as exc:
         return f"escwatch knowledge not loadable ({exc}): skipped"
 
-    def predict(text: str, published_at: str | None) -> Prediction:
-        analysis = analyzer.analyze(Article(id="eval", text=text, published_at=published_at))
+    def predict(text: str, published_at: str | None, title: str | None = None) -> Prediction:
+        analysis = analyzer.analyze(Article(id="eval", text=text, published_at=published_at,
+                                            title=title or ""))
         signals = tuple(
-            PredSignal(s.type, s.polarity, s.start, s.end, s.modality, s.political)
+            PredSignal(s.type, s.polarity, s.start, s.end, s.modality, s.political,
+                       s.rule.endswith(("!negated", "!restrained")))
             for s in analysis.signals
         )
         spans = tuple(
@@ -135,7 +141,7 @@ def escwatch_system() -> System | str:
 def keyword_system() -> System:
     matcher = KeywordMatcher()
 
-    def predict(text: str, published_at: str | None) -> Prediction:
+    def predict(text: str, published_at: str | None, title: str | None = None) -> Prediction:
         hits = matcher.match(text)
         return Prediction(
             signals=tuple(PredSignal(h.type, h.polarity, h.start, h.end) for h in hits),
@@ -149,7 +155,7 @@ def keyword_system() -> System:
 
 
 def spacy_system(actors: SpacyActors) -> System:
-    def predict(text: str, published_at: str | None) -> Prediction:
+    def predict(text: str, published_at: str | None, title: str | None = None) -> Prediction:
         spans = tuple(PredSpan(s.start, s.end, SPACY_LABELS[s.label]) for s in actors.extract(text))
         return Prediction(spans=spans)
 

@@ -337,7 +337,7 @@ def _fake_core(predictions: dict[str, Prediction]) -> System:
     """A stand-in for the core that answers from a table keyed by text."""
     return System(
         "escwatch",
-        lambda text, _published: predictions.get(text, Prediction((), ())),
+        lambda text, _published, _title: predictions.get(text, Prediction((), ())),
         signals=True,
         actors=True,
         modality=True,
@@ -605,7 +605,7 @@ class TestNewsCommand:
             "Troops shelled the town.": _alert("critical"),
             "The striker scored twice.": _alert("high"),
         }
-        core = System("escwatch", lambda text, _p: table[text], signals=True, actors=True,
+        core = System("escwatch", lambda text, _p, _t: table[text], signals=True, actors=True,
                       modality=True, alerts=True, levels=True)
         monkeypatch.setattr(eval_command, "escwatch_system", lambda: core)
         out = io.StringIO()

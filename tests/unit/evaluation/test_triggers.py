@@ -195,7 +195,7 @@ class TestCommand:
         path.write_text(json.dumps({"id": "m", "text": text,
                                     "labels": {"events": events, "entities": []}}) + "\n")
 
-        def predict(text: str, published_at: str | None) -> Prediction:
+        def predict(text: str, published_at: str | None, title: str | None) -> Prediction:
             return Prediction(signals=(PredSignal("ASSAULT", ESC, 7, 15, "asserted"),))
 
         fake = System("escwatch", predict, signals=True, actors=False, modality=True)
@@ -214,3 +214,13 @@ class TestCommand:
         triggers = document["inputs"][0]["systems"]["escwatch"]["triggers"]
         assert triggers["coverage"] == 0.5
         assert triggers["confusion"]["negated"][NO_SIGNAL] == 1
+
+
+def test_flipped_signal_counts_as_the_negated_trigger() -> None:
+    """A negated event recoded as its flip ("did not concede" given as REJECT) has the
+    labelled modality negated."""
+    gold = [[GoldEvent("CONCEDE", "de-escalation", "negated", start=8, end=15)]]
+    flipped = [[PredSignal("REJECT", ESC, 8, 15, "asserted", flipped=True)]]
+    plain = [[PredSignal("REJECT", ESC, 8, 15, "asserted")]]
+    assert evaluate_triggers(gold, flipped)["modality_right"] == 1.0
+    assert evaluate_triggers(gold, plain)["modality_right"] == 0.0
