@@ -486,3 +486,22 @@ class TestInterdictionAndStateCoercion:
         """Modifier, product and everyday senses of conflict words are no escalation."""
         got = first(text)
         assert got is None or got[1] != "escalation", (text, got)
+
+
+class TestModalityReach:
+    @pytest.mark.parametrize(
+        ("text", "trigger", "modality"),
+        [
+            ("The rebels did not return the attack.", "attack", "negated"),
+            ("The government does not intend to impose sanctions.", "sanctions", "negated"),
+            ("The minister called for the surrender of the rebels.", "surrender", "hypothetical"),
+            ("The man was accused of attacking a guard.", "attacking", "hypothetical"),
+            ("Critics raised the threat of sanctions against the firm.", "sanctions",
+             "hypothetical"),
+        ],
+    )
+    def test_cue_reaches_its_event(self, text: str, trigger: str, modality: str) -> None:
+        """Negation reaches through a light verb to its object; calls, allegations and
+        threats make the act they name hypothetical."""
+        found = [m for _, t, m in all_signals(text) if trigger in t]
+        assert found == [modality], all_signals(text)
