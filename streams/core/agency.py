@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from types import MappingProxyType
 from typing import Any
 
 from streams.core._construct import new_signal
@@ -43,6 +44,27 @@ def _values(row: Mapping[str, Any], key: str) -> frozenset[str]:
     if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
         raise AgencyError(f"agency row {row.get('kind')!r}: {key!r} must be a list of strings")
     return frozenset(raw)
+
+
+def _unit(row: Mapping[str, Any], key: str, default: float) -> float:
+    value = row.get(key, default)
+    if not isinstance(value, int | float) or isinstance(value, bool) or not 0 <= value <= 1:
+        raise AgencyError(f"agency row {row.get('kind')!r}: {key} must be in [0, 1]")
+    return float(value)
+
+
+# The list fields of each row kind: (AgencyRules field, row key).
+_LIST_FIELDS: Mapping[str, tuple[tuple[str, str], ...]] = MappingProxyType({
+    "actor_types": (("actor_types", "values"), ("place_words", "place_words")),
+    "entity_kinds": (("entity_kinds", "values"), ("org_words", "name_words")),
+    "sectors": (("sectors", "values"), ("weak_sectors", "weak")),
+    "titles": (("titles", "values"),),
+    "events": (("event_rules", "rules"), ("event_modes", "modes"), ("event_words", "words")),
+    "domains": (("domains", "values"),),
+    "law_enforcement": (("law_rules", "rules"), ("armed_sectors", "armed_sectors")),
+    "judicial": (("judicial_cues", "cues"), ("judicial_types", "types"),
+                 ("judicial_modes", "modes")),
+})
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,45 +145,19 @@ class AgencyRules:
         fields: dict[str, Any] = {}
         for row in rows:
             kind = row.get("kind")
-            if kind == "actor_types":
-                fields["actor_types"] = _values(row, "values")
-                fields["place_words"] = _values(row, "place_words")
-            elif kind == "entity_kinds":
-                fields["entity_kinds"] = _values(row, "values")
-                fields["org_words"] = _values(row, "name_words")
-            elif kind == "sectors":
-                fields["sectors"] = _values(row, "values")
-                fields["weak_sectors"] = _values(row, "weak")
-            elif kind == "titles":
-                fields["titles"] = _values(row, "values")
-            elif kind == "events":
-                fields["event_rules"] = _values(row, "rules")
-                fields["event_modes"] = _values(row, "modes")
-                fields["event_words"] = _values(row, "words")
-            elif kind == "domains":
-                fields["domains"] = _values(row, "values")
-                confidence = row.get("min_confidence", 0.5)
-                if not isinstance(confidence, int | float) or not 0 <= confidence <= 1:
-                    raise AgencyError("agency row 'domains': min_confidence must be in [0, 1]")
-                fields["min_confidence"] = float(confidence)
-                ceiling = row.get("max_political_score", 1.0)
-                if not isinstance(ceiling, int | float) or not 0 <= ceiling <= 1:
-                    raise AgencyError(
-                        "agency row 'domains': max_political_score must be in [0, 1]")
-                fields["max_political_score"] = float(ceiling)
-            elif kind == "law_enforcement":
-                fields["law_rules"] = _values(row, "rules")
-                fields["armed_sectors"] = _values(row, "armed_sectors")
+            lists = _LIST_FIELDS.get(kind) if isinstance(kind, str) else None
+            if lists is None:
+                raise AgencyError(f"agency row of unknown kind {kind!r}")
+            for name, key in lists:
+                fields[name] = _values(row, key)
+            if kind == "domains":
+                fields["min_confidence"] = _unit(row, "min_confidence", 0.5)
+                fields["max_political_score"] = _unit(row, "max_political_score", 1.0)
             elif kind == "judicial":
-                fields["judicial_cues"] = _values(row, "cues")
-                fields["judicial_types"] = _values(row, "types")
-                fields["judicial_modes"] = _values(row, "modes")
                 window = row.get("window", 8)
                 if not isinstance(window, int) or isinstance(window, bool) or window < 1:
                     raise AgencyError("agency row 'judicial': window must be a positive integer")
                 fields["judicial_window"] = window
-            else:
-                raise AgencyError(f"agency row of unknown kind {kind!r}")
         return cls(**fields)
 
 
