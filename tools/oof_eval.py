@@ -46,7 +46,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     records = train_domain.load(train_domain.DATA, "train")
     kb = load_knowledge()
-    shipped = kb.domain_model
     header = json.loads(next(line for line in train_domain.OUT.read_text(encoding="utf-8")
                              .splitlines() if line.startswith("{")))
     l2 = float(header.get("l2", 1e-3))
@@ -87,7 +86,6 @@ def main(argv: list[str] | None = None) -> int:
                     if s.polarity == "escalation":
                         print(f"    {s.type} {s.trigger!r} {s.modality} political={s.political}"
                               f" {s.political_reason or ''} src={s.source} tgt={s.target}")
-    del shipped
     print(f"{'domain':<20} {'n':>5} {'alert rate':>11} {'critical':>9}")
     for d in sorted(n):
         print(f"{d:<20} {n[d]:>5} {alerts[d] / n[d]:>11.1%} {critical[d] / n[d]:>9.1%}")
