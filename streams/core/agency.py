@@ -64,6 +64,7 @@ _LIST_FIELDS: Mapping[str, tuple[tuple[str, str], ...]] = MappingProxyType({
     "law_enforcement": (("law_rules", "rules"), ("armed_sectors", "armed_sectors")),
     "judicial": (("judicial_cues", "cues"), ("judicial_types", "types"),
                  ("judicial_modes", "modes")),
+    "background": (("background_cues", "cues"),),
 })
 
 
@@ -107,6 +108,12 @@ class AgencyRules:
             investigates ("Italian police arrest 150 in an anti-Mafia raid").
         armed_sectors: Generic-agent sectors whose arrests are political
             whatever the target (soldiers, rebels detaining people).
+        background_cues: Phrases that open the setting of the
+            reported event ("amid", "despite"): a trigger at most
+            ``background_window`` words after one, in the same phrase (no
+            comma or clause mark between), is background, not the news
+            ("an airport opens amid the fighting").
+        background_window: Words a background cue reaches forward.
     """
 
     actor_types: frozenset[str] = frozenset()
@@ -128,6 +135,8 @@ class AgencyRules:
     judicial_modes: frozenset[str] = frozenset()
     law_rules: frozenset[str] = frozenset()
     armed_sectors: frozenset[str] = frozenset()
+    background_cues: frozenset[str] = frozenset()
+    background_window: int = 10
 
     @property
     def empty(self) -> bool:
@@ -153,11 +162,11 @@ class AgencyRules:
             if kind == "domains":
                 fields["min_confidence"] = _unit(row, "min_confidence", 0.5)
                 fields["max_political_score"] = _unit(row, "max_political_score", 1.0)
-            elif kind == "judicial":
+            elif kind in ("judicial", "background"):
                 window = row.get("window", 8)
                 if not isinstance(window, int) or isinstance(window, bool) or window < 1:
-                    raise AgencyError("agency row 'judicial': window must be a positive integer")
-                fields["judicial_window"] = window
+                    raise AgencyError(f"agency row {kind!r}: window must be a positive integer")
+                fields[f"{kind}_window"] = window
         return cls(**fields)
 
 
@@ -168,9 +177,12 @@ _NONE, _WEAK, _STRONG = 0, 1, 2
 class AgencyJudge:
     """Compiled agency rules, applied to the signals of one article at a time."""
 
-    def __init__(self, rules: AgencyRules, entity_kinds: Mapping[str, str | None]) -> None:
-        """Compile ``rules``; ``entity_kinds`` maps knowledge-base ids to their kind."""
+    def __init__(self, rules: AgencyRules, entity_kinds: Mapping[str, str | None],
+                 demonyms: Iterable[str] = ()) -> None:
+        """Compile ``rules``; ``entity_kinds`` maps knowledge-base ids to their
+        kind, ``demonyms`` are the nationality words of the countries."""
         self.rules = rules
+        self._demonyms = frozenset(d.lower() for d in demonyms)
         self._kinds = {k: v for k, v in entity_kinds.items() if v is not None}
         names = sorted(rules.org_words, key=len, reverse=True)
         self._org_words = (re.compile(r"\b(?:" + "|".join(re.escape(w) for w in names) + r")\b")
@@ -182,6 +194,12 @@ class AgencyJudge:
             r"(?<![\w-])(?:" + "|".join(re.escape(c) for c in cues) + r")(?![\w-])"
             r"(?:[^\w.;:!?]+\w+){0," + str(rules.judicial_window) + r"}[^\w.;:!?]*\Z")
             if cues else None)
+        cues = sorted(rules.background_cues, key=len, reverse=True)
+        # The same shape, but a comma or a dash ends the cue's phrase too.
+        self._background = (re.compile(
+            r"(?<![\w-])(?:" + "|".join(re.escape(c) for c in cues) + r")(?![\w-])"
+            r"(?:[^\w.,;:!?\u2013\u2014()]+\w+){0," + str(rules.background_window)
+            + r"}[^\w.,;:!?\u2013\u2014()]*\Z") if cues else None)
         words = sorted(rules.event_words, key=len, reverse=True)
         self._words = (re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in words)
                                   + r")(?![\w-])") if words else None)
@@ -226,10 +244,12 @@ class AgencyJudge:
     def _place(self, actor: Actor, text: str) -> bool:
         """True when the country mention reads as a place: "in France", "Lyon, France".
 
-        A demonym before a noun ("in Israeli attacks") is the state acting.
+        A demonym before a noun ("in Israeli attacks") is the state acting;
+        a country's name before a lower-case word is not ("a migrant from
+        Nigeria who", "Reading, UK shortly before").
         """
         after = text[actor.end:actor.end + 2].lstrip()
-        if after[:1].islower():
+        if after[:1].islower() and actor.text.lower() in self._demonyms:
             return False
         before = text[max(0, actor.start - 40):actor.start].rstrip()
         if before.endswith(","):
@@ -291,6 +311,21 @@ class AgencyJudge:
         before = signal.sentence[max(0, offset - 120):offset].lower()
         return self._judicial.search(before) is not None
 
+    def _background_frame(self, signal: Signal) -> bool:
+        """True when the trigger sits in a phrase of setting.
+
+        "Lebanon opens an airport amid the fighting", "a law passes despite
+        protests": the act is the backdrop of the news, which a wire
+        reports in a main clause when it is the news itself. A cause ("due
+        to the offensive") is not background: the consequence of an attack
+        is news of it.
+        """
+        if self._background is None:
+            return False
+        offset = signal.start - signal.sentence_start
+        before = signal.sentence[max(0, offset - 160):offset].lower()
+        return self._background.search(before) is not None
+
     def judge(
         self, text: str, signals: Sequence[Signal], actors: Sequence[Actor],
         domain: DomainResult | None = None,
@@ -318,6 +353,9 @@ class AgencyJudge:
         for s in signals:
             if s.polarity == "escalation" and self._judicial_frame(s):
                 out.append(_unpolitical(s, "charge of a legal proceeding"))
+                continue
+            if self._background_frame(s):
+                out.append(_unpolitical(s, "background of the reported event"))
                 continue
             strengths = [_NONE, _NONE]
             for slot, ident in enumerate((s.source, s.target)):

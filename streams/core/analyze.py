@@ -52,7 +52,8 @@ class Analyzer:
         self.options = options or AnalysisOptions()
         self._actors = ActorExtractor(knowledge)
         self._signals = SignalDetector(knowledge)
-        self._agency = AgencyJudge(knowledge.agency, {e.id: e.kind for e in knowledge.entities})
+        self._agency = AgencyJudge(knowledge.agency, {e.id: e.kind for e in knowledge.entities},
+                                   (d for e in knowledge.entities for d in e.demonyms))
         self._abbreviations = knowledge.vocabulary.set("sentences.abbreviations")
 
     def analyze(self, article: Article) -> Analysis:

@@ -47,14 +47,22 @@ def is_title_case(text: str, s0: int, s1: int) -> bool:
             >= _TITLE_CASE_SHARE * len(long_words))
 
 
-def adjectival(lowered: str, m: Match, s0: int) -> bool:
-    """A past participle after a determiner or a hyphen is an adjective.
+def adjectival(lowered: str, m: Match, s0: int, prefixes: tuple[str, ...] = ()) -> bool:
+    """A past participle after a determiner or a hyphen is an adjective,
+    and so is any trigger after a modifier prefix.
 
     "the occupied territory", "Russian-backed" are one word; "its
     long-threatened invasion" is a noun phrase whatever the pattern behind
-    the participle: the hyphen makes the participle a modifier.
+    the participle: the hyphen makes the participle a modifier. After one
+    of ``prefixes`` ("counter-", "anti-") the trigger modifies a noun
+    ("counter-terrorism legislation", "an anti-war rally").
     """
     if m.start > s0 + 1 and lowered[m.start - 1] == "-" and is_word(lowered[m.start - 2]):
+        for prefix in prefixes:
+            at = m.start - len(prefix)
+            if (at >= s0 and lowered.startswith(prefix, at)
+                    and (at == s0 or not is_word(lowered[at - 1]))):
+                return True
         first = _WORD.match(lowered, m.start)
         return first is not None and first.group().endswith("ed")
     if m.length != 1 or not lowered.endswith("ed", m.start, m.end):

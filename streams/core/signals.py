@@ -112,6 +112,7 @@ class SignalDetector:
         """Take the compiled lexicon of ``kb``."""
         self._lexicon = kb.lexicon
         self._place_preps = kb.vocabulary.set("signals.place_prepositions")
+        self._prefixes = tuple(sorted(kb.vocabulary.set("signals.modifier_prefixes")))
         self._adversary_preps = kb.vocabulary.set("signals.adversary_prepositions")
         self._beneficiary_types = kb.vocabulary.set("signals.beneficiary_types")
         self._speech = tuple(
@@ -233,7 +234,7 @@ class SignalDetector:
                 memo.title_case[s0] = is_title_case(text, s0, s1)
             if not memo.title_case[s0]:
                 return False
-        if adjectival(lowered, m, s0):
+        if adjectival(lowered, m, s0, self._prefixes):
             return False
         lexicon = self._lexicon
         rule = lexicon.rules[m.rule]

@@ -17,12 +17,14 @@ __all__ = ["LIST_NAMES", "Vocabulary", "VocabularyError"]
 
 # Every list the core reads, by the module that reads it.
 LIST_NAMES: frozenset[str] = frozenset({
-    "names.function", "names.nameish", "names.particles", "names.press", "names.small_caps",
+    "names.function", "names.nameish", "names.particles", "names.press", "names.brands",
+    "names.small_caps",
     "headlines.small_words", "organisations.heads", "organisations.single_heads",
     "agents.determiners", "agents.modifiers", "agents.modifier_suffixes",
     "agents.modifier_prefixes", "agents.after_head", "agents.government_words",
     "agents.member_kinds", "modality.transparent", "sentences.abbreviations",
-    "signals.place_prepositions", "signals.adversary_prepositions", "signals.beneficiary_types",
+    "signals.place_prepositions", "signals.modifier_prefixes", "signals.adversary_prepositions",
+    "signals.beneficiary_types",
 })
 
 

@@ -21,7 +21,7 @@ RULES = AgencyRules.from_rows([
     {"kind": "events", "rules": ["mobilize.deploy"], "modes": ["troops"], "words": ["airstrike"]},
     {"kind": "domains", "values": ["sport"], "min_confidence": 0.6},
 ])
-JUDGE = AgencyJudge(RULES, {"GRP": "armed_group", "FIFA": "sports_body"})
+JUDGE = AgencyJudge(RULES, {"GRP": "armed_group", "FIFA": "sports_body"}, ["Ruritanian"])
 
 
 def _signal(text: str, trigger: str, source: str | None = None, target: str | None = None,
@@ -74,6 +74,15 @@ class TestActors:
         text = "Ten die in Ruritanian attacks."
         a = _actor(text, "Ruritanian", "RUR", "country")
         assert _judge(text, _signal(text, "attacks", source="RUR"), [a]).political
+
+    def test_country_name_before_a_lower_case_word_can_still_be_a_place(self) -> None:
+        """Only a demonym before a lower-case word is the state acting; a
+        country's name there ("in Ruritania who") is still a place."""
+        text = "A man in Ruritania who stabbed two people was held."
+        a = _actor(text, "Ruritania", "RUR", "country")
+        out = _judge(text, _signal(text, "stabbed", source="RUR"), [a])
+        assert not out.political
+        assert "place" in (out.political_reason or "")
 
     def test_police_alone_is_weak_but_counts_with_a_political_event(self) -> None:
         text = "Police arrested a thief."
@@ -190,6 +199,39 @@ class TestJudicialFrame:
     def test_bad_window_is_rejected(self) -> None:
         with pytest.raises(AgencyError, match="window"):
             AgencyRules.from_rows([{"kind": "judicial", "cues": ["tried"], "window": 0}])
+
+
+BACKGROUND = AgencyJudge(AgencyRules.from_rows([
+    {"kind": "actor_types", "values": ["country"]},
+    {"kind": "background", "window": 5, "cues": ["amid", "despite"]},
+]), {})
+
+
+class TestBackgroundFrame:
+    def _one(self, text: str, trigger: str) -> Signal:
+        a = _actor(text, "Ruritania", "RUR", "country")
+        (out,) = BACKGROUND.judge(text, [_signal(text, trigger, source="RUR")], [a])
+        return out
+
+    def test_setting_phrase_does_not_count(self) -> None:
+        """"opens an airport amid the fighting": the fighting is the backdrop."""
+        out = self._one("Ruritania opens an airport amid the ongoing fighting.", "fighting")
+        assert (out.political, out.political_reason) == (
+            False, "background of the reported event")
+
+    def test_phrase_ends_at_a_comma(self) -> None:
+        """After the phrase closes, a trigger is the news again."""
+        out = self._one("Despite the talks, Ruritania attacked the post.", "attacked")
+        assert out.political
+
+    def test_cue_reaches_only_its_window(self) -> None:
+        out = self._one("Amid the long and very cold winter months Ruritania attacked.",
+                        "attacked")
+        assert out.political
+
+    def test_cue_after_the_trigger_does_not_frame_it(self) -> None:
+        out = self._one("Ruritania attacked the post amid the talks.", "attacked")
+        assert out.political
 
 
 LAW = AgencyJudge(AgencyRules.from_rows([

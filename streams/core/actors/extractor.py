@@ -37,7 +37,7 @@ class ActorExtractor:
         org_heads = words.set("organisations.heads")
         by_id: dict[str, Entity] = {e.id: e for e in kb.entities}
         patterns = NamePatterns(words.words("names.particles"))
-        self._gazetteer = Gazetteer(kb, stop, words.set("names.press"))
+        self._gazetteer = Gazetteer(kb, stop, words.set("names.press"), words.set("names.brands"))
         self._persons = PersonResolver(kb, by_id, patterns.token, stop)
         self._orgs = OrganisationFinder(by_id, patterns.short_chunk, {
             "stop": stop, "small_caps": words.set("names.small_caps"),

@@ -74,7 +74,8 @@ _Forms = dict[str, tuple[Entity | Title, str]]
 class Gazetteer:
     """The compiled automaton of one knowledge base, and what its hits mean."""
 
-    def __init__(self, kb: KnowledgeBase, stop: frozenset[str], press: frozenset[str]) -> None:
+    def __init__(self, kb: KnowledgeBase, stop: frozenset[str], press: frozenset[str],
+                 brands: frozenset[str] = frozenset()) -> None:
         """Compile every surface form of ``kb`` into one automaton.
 
         Args:
@@ -82,9 +83,12 @@ class Gazetteer:
                 titles and generic agents are matched.
             stop: Capitalised words that never belong to a person's name.
             press: Words that make a place name before them a paper's name.
+            brands: Words that make a place name after them a company's
+                name, even opening a sentence ("Air France").
         """
         self._stop = stop
         self._press = press
+        self._brands = brands
         self.automaton = ahocorasick.Automaton()
         forms = self._entity_forms(kb)
         for key, value in forms.items():
@@ -188,7 +192,8 @@ class Gazetteer:
 
     def _is_name_part(self, folded: str, hit: Hit) -> bool:
         """Tell whether a one-word place name belongs to a person's or a
-        paper's name ("Michael Jordan", "George Washington", "Washington Post")."""
+        paper's or a company's name ("Michael Jordan", "George Washington",
+        "Washington Post", "Air France")."""
         if hit.entity.type != "country" or hit.kind == DEMONYM:
             return False
         if " " in folded[hit.start : hit.end]:
@@ -200,10 +205,10 @@ class Gazetteer:
             if 0 < k < hit.start and folded[k - 1].islower()
             else None
         )
-        if (
-            before is not None
-            and before.group(1) not in self._stop
-            and not is_sentence_initial(folded, before.start(1))
+        if before is not None and (
+            before.group(1) in self._brands
+            or (before.group(1) not in self._stop
+                and not is_sentence_initial(folded, before.start(1)))
         ):
             return True
         after = _CAP_AFTER.match(folded, hit.end)

@@ -239,6 +239,18 @@ class TestBackground:
         assert first("Prices rose sharply after the attack.") == (
             "ASSAULT", "escalation", "asserted")
 
+    def test_modifier_prefix_makes_a_trigger_a_modifier(self) -> None:
+        """"counter-terrorism law", "anti-war rally": the hyphenated trigger is no act."""
+        assert [t for t, _, _ in all_signals(
+            "The parliament passed a counter-terrorism law.")] == []
+        assert [t for t, _, _ in all_signals(
+            "Thousands joined an anti-war rally in the capital.")] == ["PROTEST"]
+
+    def test_prefix_inside_a_pattern_is_kept(self) -> None:
+        """A pattern that spells the prefix ("counter-offensive") still matches."""
+        assert first("The army launched a counter-offensive.") == (
+            "FIGHT", "escalation", "asserted")
+
     def test_long_threatened_invasion_is_invasion(self) -> None:
         """A hyphenated participle ("long-threatened") modifies the noun after it."""
         assert first("The army mounted its long-threatened invasion.") == (

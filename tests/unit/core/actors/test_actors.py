@@ -219,6 +219,18 @@ class TestDemonymsAndGovernments:
         assert (actor.id, actor.role_org, actor.country) == ("zelenskyy-volodymyr", "UKR", "UKR")
 
 
+    def test_brand_word_makes_a_company(self, extractor: ActorExtractor) -> None:
+        """"Air" before a country's name, even opening a sentence, is an airline:
+        "Air Germany suspends flights" names no state."""
+        ids = [a.id for a in run(extractor, "Air Germany suspends its flights to China.")]
+        assert ids == ["CHN"]
+
+    def test_company_word_after_a_country(self, extractor: ActorExtractor) -> None:
+        """"China Airlines" is a company, not China."""
+        actors = run(extractor, "Flights of China Airlines resumed over Jordan.")
+        assert [a.id for a in actors] == ["JOR"]
+
+
 class TestSeats:
     """Seat-of-government metonymy and capitals as places."""
 
