@@ -69,8 +69,12 @@ _MODALITY: MappingProxyType[str, Modality] = MappingProxyType({
 # can be it.
 _ROLE_PREP = re.compile(
     r"(?<!\w)(by|to|against|toward|towards|into|on|at|with|in|from|over|upon|onto|inside|"
-    r"across|near|for)\s+(?:the\s+)?\Z"
+    r"across|near|for)\s+(?:(?:the|a|an)\s+)?\Z"
 )
+# A passive auxiliary right before the trigger ("was stabbed", "are
+# reportedly killed"): the actor before it is what the act befell.
+_PASSIVE_AUX = re.compile(
+    r"(?<!\w)(?:is|are|was|were|been|being|be|get|gets|got)\s+(?:\w+ly\s+)?\Z")
 _CLAUSE_END = re.compile(r"[,;:()\u2013\u2014]")
 _WORD = re.compile(r"\w[\w'\u2019-]*")
 _SPEAKER_GAP = re.compile(
@@ -422,6 +426,14 @@ def _with_recipient(
     return signal
 
 
+def _passive(lowered: str, m: Match) -> bool:
+    """True when the trigger is a participle after a passive auxiliary."""
+    head = _WORD.match(lowered, m.start)
+    if head is None or head.group().endswith("ing"):
+        return False
+    return _PASSIVE_AUX.search(lowered, max(0, m.start - 24), m.start) is not None
+
+
 def _roles(
     lowered: str, m: Match, s1: int, actors: Sequence[Actor], speaker: Actor | None,
     place_preps: frozenset[str], skip_preps: frozenset[str] = frozenset(),
@@ -448,6 +460,13 @@ def _roles(
             source = a
         if m1 <= a0 < limit:
             after.append(a)
+    if source is not None and _passive(lowered, m):
+        # "Wiranto was stabbed": no doer named unless "by" follows.
+        for a in after:
+            prep = _ROLE_PREP.search(lowered[max(m.end, a.start - ROLE_PREP_LOOKBACK):a.start])
+            if prep is not None and prep.group(1) == "by":
+                return a, source
+        return None, source
     target: Actor | None = None
     for i, a in enumerate(after):
         prep = _ROLE_PREP.search(lowered[max(m.end, a.start - ROLE_PREP_LOOKBACK):a.start])

@@ -206,6 +206,27 @@ class TestRoles:
         sig = detect(text, acts)[0]
         assert (sig.source, sig.target) == ("RUS", "UKR")
 
+    def test_passive_without_agent_has_the_subject_as_target(self) -> None:
+        """"Kyiv was attacked overnight": Kyiv suffered the act; no doer is named."""
+        text = "Kyiv was reportedly attacked overnight."
+        acts = (actor("Ukraine", "Kyiv", "UKR", text),)
+        sig = detect(text, acts)[0]
+        assert (sig.source, sig.target) == (None, "UKR")
+
+    def test_agent_after_a_determiner(self) -> None:
+        """"attacks by a Russian unit": the "by" phrase names the doer past an article."""
+        text = "Kyiv was attacked by a Russian unit."
+        acts = (actor("Ukraine", "Kyiv", "UKR", text), actor("Russia", "Russian", "RUS", text))
+        sig = detect(text, acts)[0]
+        assert (sig.source, sig.target) == ("RUS", "UKR")
+
+    def test_progressive_is_not_passive(self) -> None:
+        """"was attacking" is active: the subject is the source."""
+        text = "Russia was attacking Ukraine."
+        acts = (actor("Russia", "Russia", "RUS", text), actor("Ukraine", "Ukraine", "UKR", text))
+        sig = detect(text, acts)[0]
+        assert (sig.source, sig.target) == ("RUS", "UKR")
+
 
 class TestReportedSpeech:
     def test_trailing_attribution_names_speaker(self) -> None:
