@@ -39,6 +39,7 @@ _BOUNDARY = re.compile(
     r"|t(?:hough|hat)|since|despite|if|unless)(?!\w)"
 )
 _WORD = re.compile(r"\w[\w'\u2019-]*")
+_COORDINATORS = frozenset({"and", "or", "then"})
 # What ends the complement of a denial ("denied that it plans to send
 # troops, saying ..."): a new coordinated, contrasting or adverbial clause.
 _COMPLEMENT_END = re.compile(
@@ -314,5 +315,10 @@ def _find(
     if cue.modality == "negated" and not cue.halt and any(
         w.group() not in transparent for w in _WORD.finditer(lowered, last[1], t0)
     ):
+        return None
+    # A halting verb joined to the trigger by a conjunction is a second act
+    # of the same subject, not its object ("stop and seize the ship").
+    if cue.halt and any(w.group() in _COORDINATORS
+                        for w in _WORD.finditer(lowered, last[1], t0)):
         return None
     return last

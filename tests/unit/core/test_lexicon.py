@@ -240,16 +240,22 @@ class TestBackground:
             "ASSAULT", "escalation", "asserted")
 
     def test_modifier_prefix_makes_a_trigger_a_modifier(self) -> None:
-        """"counter-terrorism law", "anti-war rally": the hyphenated trigger is no act."""
-        assert [t for t, _, _ in all_signals(
-            "The parliament passed a counter-terrorism law.")] == []
+        """"anti-war rally", "post-war order": the hyphenated trigger is no act."""
         assert [t for t, _, _ in all_signals(
             "Thousands joined an anti-war rally in the capital.")] == ["PROTEST"]
+        assert [t for t, _, _ in all_signals(
+            "Historians discussed the post-war order.")] == ["CONSULT"]
 
-    def test_prefix_inside_a_pattern_is_kept(self) -> None:
-        """A pattern that spells the prefix ("counter-offensive") still matches."""
+    def test_counter_policy_is_an_idiom(self) -> None:
+        """"counter-terrorism law" names a policy, not an act of terrorism."""
+        assert [t for t, _, _ in all_signals(
+            "The parliament passed a counter-terrorism law.")] == []
+
+    def test_counter_act_is_the_act(self) -> None:
+        """A counter-attack is an attack, a counter-protest a protest."""
         assert first("The army launched a counter-offensive.") == (
             "FIGHT", "escalation", "asserted")
+        assert first("Hundreds joined counter-protests downtown.")[0] == "PROTEST"
 
     def test_long_threatened_invasion_is_invasion(self) -> None:
         """A hyphenated participle ("long-threatened") modifies the noun after it."""
@@ -496,6 +502,42 @@ class TestInterdictionAndStateCoercion:
     )
     def test_noun_and_everyday_senses_do_not_fire(self, text: str) -> None:
         """Modifier, product and everyday senses of conflict words are no escalation."""
+        got = first(text)
+        assert got is None or got[1] != "escalation", (text, got)
+
+
+class TestWarTimeActs:
+    @pytest.mark.parametrize(
+        ("text", "kind"),
+        [
+            ("A freighter exploded after striking sea mines off the coast.", "ASSAULT"),
+            ("The ministry confirmed the deaths of six soldiers near the border.", "ASSAULT"),
+            ("The brigade destroyed dozens of tunnels and two launchers.", "FIGHT"),
+            ("Sappers blew up a weapons depot outside the town.", "FIGHT"),
+            ("Hundreds of troops arrived at the base near the frontier.", "MOBILIZE"),
+            ("The army issued evacuation orders for four villages.", "COERCE"),
+            ("Commanders ordered residents to evacuate the border district.", "COERCE"),
+            ("Marines stopped and seized the freighter.", "COERCE"),
+        ],
+    )
+    def test_first_signal_type(self, text: str, kind: str) -> None:
+        """Mines, deaths of fighters, destroyed military targets, troop arrivals,
+        evacuation orders, and a halting verb that is a second act, not a halt."""
+        got = first(text)
+        assert got is not None, text
+        assert (got[0], got[1]) == (kind, "escalation"), (text, got)
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "The storm destroyed two houses and a barn.",
+            "The troops arrived home after nine months abroad.",
+            "Officials issued evacuation orders as the wildfire spread.",
+            "The gas plant exploded after a leak.",
+        ],
+    )
+    def test_everyday_senses_do_not_fire(self, text: str) -> None:
+        """Storm damage, homecomings, disaster evacuations and accidents are no escalation."""
         got = first(text)
         assert got is None or got[1] != "escalation", (text, got)
 
