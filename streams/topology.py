@@ -38,9 +38,16 @@ BACKOFF_MAX = 15.0
 
 
 def worker_topics(settings: Settings) -> list[str]:
-    """The topics one worker reads and writes, input first."""
-    return [settings.topic_raw, settings.topic_analyzed, settings.topic_alerts,
-            settings.topic_deadletter]
+    """The topics one worker reads and writes, input first.
+
+    With the story agents on, ``monitoring.trends`` too: the story step only sends
+    to it, and a send to a topic the producer has no leader for stalls the
+    producer's other partitions until the topic appears."""
+    names = [settings.topic_raw, settings.topic_analyzed, settings.topic_alerts,
+             settings.topic_deadletter]
+    if settings.stories:
+        names.append(settings.topic_trends)
+    return names
 
 
 @dataclass(frozen=True, slots=True)

@@ -143,7 +143,11 @@ def register(app: faust.App, settings: Settings, core: Analyzer, *,
     engine = StoryEngine()
 
     async def send(topic: Any, key: bytes, value: bytes) -> None:
-        fut = await topic.send(key=key, value=value)
+        # ``force``: produce now. Without it Faust attaches the message to the event
+        # being processed and publishes it only once that event's offset is committed,
+        # so awaiting its delivery here would wait for an ack that comes after the await
+        # (the agent stalled after its first hundred records).
+        fut = await topic.send(key=key, value=value, force=True)
         await fut  # delivered before the input event is acked
 
     @app.agent(raw, concurrency=1, name="stories-feed")

@@ -37,6 +37,14 @@ class TestPlan:
         assert "al" in names
         assert len(set(names)) == 4
 
+    def test_trends_topic_is_created_when_stories_are_on(self) -> None:
+        """The story step only sends to monitoring.trends: the worker creates it first."""
+        off = topology.worker_topics(Settings.from_env({"ESCWATCH_TOPIC_TRENDS": "tr"}))
+        on = topology.worker_topics(Settings.from_env({"ESCWATCH_TOPIC_TRENDS": "tr",
+                                                       "ESCWATCH_STORIES": "1"}))
+        assert "tr" not in off
+        assert on[-1] == "tr"
+
 
 class TestWaitForBroker:
     def test_waits_with_backoff_and_logs_once(
