@@ -331,6 +331,34 @@ class TestAnalyzer:
         assert a.alert is not None
         assert any(s.political for s in a.signals)
 
+    def test_a_conviction_or_lawsuit_between_private_parties_does_not_count(
+            self, analyzer: Analyzer) -> None:
+        """Courts try people and firms sue each other every day: justice, not escalation."""
+        for i, text in enumerate((
+                "A jury in Ruritania convicted a hotel manager of fraud on Tuesday.",
+                "A record label sued a file-sharing site for copyright infringement.")):
+            a = analyzer.analyze(Article(id=f"law{i}", text=text))
+            legal = [s for s in a.signals if s.rule == "disapprove.legal"]
+            assert legal, text
+            assert not any(s.political for s in legal)
+            assert a.alert is None
+
+    def test_suing_a_government_counts(self, analyzer: Analyzer) -> None:
+        """A lawsuit against a head of government has a political target."""
+        a = analyzer.analyze(Article(id="law9", text=(
+            "Twenty states filed a lawsuit against President Donald Trump over the tariffs.")))
+        assert any(s.rule == "disapprove.legal" and s.political for s in a.signals)
+
+    def test_a_hedged_crime_is_no_accusation(self, analyzer: Analyzer) -> None:
+        """"alleged money laundering" names a case; "Ruritania alleged that" accuses."""
+        hedged = analyzer.analyze(Article(id="h1", text=(
+            "Prosecutors in France opened a case against a bank for alleged money "
+            "laundering.")))
+        assert not any(s.trigger == "alleged" for s in hedged.signals)
+        speech = analyzer.analyze(Article(id="h2", text=(
+            "Russia alleged that Ukraine had broken the truce.")))
+        assert any(s.trigger == "alleged" and s.political for s in speech.signals)
+
 
 def test_domain_damping_stops_while_conflict_is_probable() -> None:
     rules = AgencyRules.from_rows([

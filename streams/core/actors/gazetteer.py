@@ -193,9 +193,11 @@ class Gazetteer:
     def _is_name_part(self, folded: str, hit: Hit) -> bool:
         """Tell whether a one-word place name belongs to a person's or a
         paper's or a company's name ("Michael Jordan", "George Washington",
-        "Washington Post", "Air France")."""
+        "Washington Post", "Air France"), or a currency sign ("US$", "A$")."""
         if hit.entity.type != "country" or hit.kind == DEMONYM:
             return False
+        if folded.startswith("$", hit.end):
+            return True
         if " " in folded[hit.start : hit.end]:
             return False
         k = skip_back(folded, hit.start)

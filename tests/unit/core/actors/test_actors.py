@@ -230,6 +230,11 @@ class TestDemonymsAndGovernments:
         actors = run(extractor, "Flights of China Airlines resumed over Jordan.")
         assert [a.id for a in actors] == ["JOR"]
 
+    def test_currency_sign_names_no_state(self, extractor: ActorExtractor) -> None:
+        """"US$5 million" or "A$20" is an amount; "the US" after it is the state."""
+        actors = run(extractor, "The fund paid A$20 and US$5 million to the US.")
+        assert [(a.id, a.start) for a in actors] == [("USA", 43)]
+
 
 class TestSeats:
     """Seat-of-government metonymy and capitals as places."""
