@@ -232,7 +232,7 @@ def _guarded_route(value: bytes | None, key: bytes | None, origin: Origin, core:
     try:
         with poison.time_budget(settings.article_time_budget):
             return route(value, key, origin, core, max_bytes=settings.max_message_bytes,
-                         run_id=settings.run_id)
+                         run_id=settings.run_id, stories=settings.stories)
     except poison.BudgetExceeded as exc:
         log.error("dead letter %s:%d@%d: %s", origin.topic, origin.partition, origin.offset, exc)
         record = dead_letter(value, key, origin, "budget_exceeded",
@@ -468,6 +468,14 @@ def create_app(settings: Settings, analyzer: Analyzer | None = None, *,
                                 key_serializer="raw"),
     }
 
+    # Stories and trends (streams/stories/agents.py), opt-in: ESCWATCH_STORIES=1. The
+    # agent below hands each analysed article's story record to the story step.
+    from streams.stories import agents as story_agents
+    if settings.stories:
+        stories = story_agents.register(app, settings)
+        app.escwatch_stories = stories  # type: ignore[attr-defined]
+        outputs["stories"] = stories["topics"]["input"]
+
     @app.agent(raw, concurrency=1)
     async def analyze_articles(stream: faust.StreamT[bytes]) -> None:
         stream.enable_acks = False  # acked in publish() once the outputs are stored
@@ -480,11 +488,6 @@ def create_app(settings: Settings, analyzer: Analyzer | None = None, *,
             await _publish_batch(outputs, ready, metrics, journal)
 
         await _batched(stream, settings.batch_size, settings.batch_wait, handle, send)
-
-    # Stories and trends (streams/stories/agents.py), opt-in: ESCWATCH_STORIES=1.
-    from streams.stories import agents as story_agents
-    if settings.stories:
-        app.escwatch_stories = story_agents.register(app, settings, core)  # type: ignore[attr-defined]
 
     async def check_readiness() -> None:
         await health.check(app, readiness, metrics, timeout=HEALTH_PROBE_TIMEOUT)

@@ -27,7 +27,7 @@ __all__ = ["DEADLETTER_TIME_FORMAT", "Origin", "Outgoing", "Routed", "build_anal
 
 log = logging.getLogger(__name__)
 
-Destination = Literal["analyzed", "alerts", "deadletter"]
+Destination = Literal["analyzed", "alerts", "deadletter", "stories"]
 
 DEADLETTER_TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 """The ``time`` of every dead letter: RFC 3339 in UTC, whole seconds."""
@@ -60,7 +60,8 @@ class Outgoing:
     """One record to publish.
 
     Attributes:
-        destination: Which output topic: "analyzed", "alerts", "deadletter".
+        destination: Which output topic: "analyzed", "alerts", "deadletter", or
+            "stories" (the story step's input, ``<app id>-stories.input``).
         key: Record key bytes (article id, alert id).
         value: Record value bytes (JSON).
     """
@@ -147,6 +148,7 @@ def route(
     run_id: str | None = None,
     now: datetime | None = None,
     publish_limit: int = MAX_MESSAGE_BYTES,
+    stories: bool = False,
 ) -> Routed:
     """Decode, analyse and encode one message.
 
@@ -160,10 +162,13 @@ def route(
         now: Clock for dead-letter times (tests pass a fixed one).
         publish_limit: Largest record value that can be published; a bigger
             analysis or alert is degraded to fit (see :mod:`streams.fitting`).
+        stories: Also emit the story step's record of the article
+            (:func:`streams.stories.record.compact_record`, destination "stories"),
+            so the article is analysed once whether the stories are on or not.
 
     Returns:
-        The records to publish: an analysis and maybe an alert, or one
-        dead-letter record.
+        The records to publish: an analysis, maybe an alert and the story
+        record, or one dead-letter record.
     """
     try:
         article, sent_at = codec.decode_event(value, max_bytes=max_bytes)
@@ -191,6 +196,18 @@ def route(
     if alert is not None:
         records.append(Outgoing("alerts", alert["id"].encode(),
                                 fitting.fit_alert(alert, publish_limit)))
+    if stories:
+        from streams.stories.record import compact_record
+
+        try:
+            story = codec.dumps(compact_record(article, analysis))
+        except Exception as exc:  # a bug in the features must not stop the stream
+            log.exception("story record failed for article %r", article.id)
+            return Routed(
+                (dead_letter(value, key, origin, "processing_error",
+                             f"story record failed: {type(exc).__name__}: {exc}", now),),
+                article_id=article.id, error="processing_error")
+        records.append(Outgoing("stories", article.id.encode(), story))
     return Routed(tuple(records), article_id=article.id,
                   level=alert["level"] if alert else None, analysis=analysis)
 

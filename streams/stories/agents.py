@@ -2,9 +2,9 @@
 
 ::
 
-    articles.raw ──► stories-feed (decode, analyse, features; per input partition)
+    articles.raw ──► analyze_articles (the worker's agent: analyses each article once)
                         │ <app id>-stories.input   1 partition, key = article id
-                        ▼
+                        ▼                          (streams.stories.record.compact_record)
                      stories-group (StoryEngine: grouping index, stories, trends)
                         ├─► monitoring.alerts   story_alert.v1, key = story id
                         ├─► monitoring.trends   trend.v1, key = trend key
@@ -14,12 +14,12 @@
                      (changelog topic ``<app id>-story-articles-changelog``)
 
 The grouping index is global (a repost may arrive on any input partition), so
-``stories.input`` has one partition and one ``stories-group`` agent owns it; the feed
-agents before it scale with the input. The feed re-runs the core's analysis (the same
-pure function the main agent runs, so the same result): the analysis topic carries no
-text to group by. Every send is awaited before the event is acked (at-least-once,
-concurrency 1). The engine's state lives in memory; on start the group agent rebuilds it
-by replaying its input topic up to the group's committed offset (the step is
+``stories.input`` has one partition and one ``stories-group`` agent owns it; the
+analysing agent before it scales with the input and publishes the story record with
+the article's other outputs, acking the input only once all of them are stored. Every
+send of the group agent is awaited before its event is acked (at-least-once,
+concurrency 1). The engine's state lives in memory; on start the group agent rebuilds
+it by replaying its input topic up to the group's committed offset (the step is
 deterministic), so a restart continues the same stories.
 """
 
@@ -34,9 +34,9 @@ import faust
 
 from streams import codec, topics
 from streams.config import Settings
-from streams.core.analyze import Analyzer
 from streams.stories.engine import StoryEngine, StoryInput
-from streams.stories.similarity import Features, features
+from streams.stories.record import compact_record
+from streams.stories.similarity import Features
 
 __all__ = ["ASSIGNED_TOPIC", "INPUT_TOPIC", "compact_record", "enabled", "register"]
 
@@ -44,39 +44,11 @@ log = logging.getLogger(__name__)
 
 INPUT_TOPIC = topics.STORY_INPUT
 ASSIGNED_TOPIC = topics.STORY_ASSIGNED
-MAX_SIGNALS = 50
-"""Strongest political signals carried to the story step per article."""
 
 
 def enabled(env: dict[str, str] | None = None) -> bool:
     """Whether ``ESCWATCH_STORIES`` turns the story agents on."""
     return Settings.from_env(env if env is not None else os.environ).stories
-
-
-def compact_record(article: Any, analysis: dict[str, Any]) -> dict[str, Any]:
-    """What the story step needs of one article: features and the analysis' essentials."""
-    signals = [s for s in analysis.get("signals") or [] if s.get("political") is not False]
-    signals = sorted(signals, key=lambda s: (s["severity"], s["start"]))[:MAX_SIGNALS]
-    keep = ("type", "polarity", "political", "source", "target", "speaker", "sentence",
-            "start", "end", "trigger", "modality", "severity")
-    refs = {r for s in signals for r in (s.get("source"), s.get("target"), s.get("speaker"))
-            if r}
-    alert = analysis.get("alert")
-    return {
-        "article_id": article.id, "title": article.title, "source": article.source,
-        "url": article.url, "published_at": analysis.get("published_at"),
-        "features": features(article.text, article.title, article.url).to_dict(),
-        "analysis": {
-            "article_id": article.id, "published_at": analysis.get("published_at"),
-            "score": analysis.get("score", 0.0),
-            "actors": [{k: a.get(k) for k in ("id", "type", "country")}
-                       for a in analysis.get("actors") or [] if a["id"] in refs],
-            "signals": [{k: s.get(k) for k in keep} for s in signals],
-            "alert": None if alert is None else {
-                k: alert.get(k) for k in ("level", "score", "actors", "actor_names",
-                                          "signal_types")},
-        },
-    }
 
 
 def replay_committed(settings: Settings, topic: str, engine: StoryEngine,
@@ -123,13 +95,11 @@ def _process(engine: StoryEngine, rec: dict[str, Any]) -> Any:
         Features.from_dict(rec["features"]))
 
 
-def register(app: faust.App, settings: Settings, core: Analyzer, *,
-             replay: bool = True) -> dict[str, Any]:
+def register(app: faust.App, settings: Settings, *, replay: bool = True) -> dict[str, Any]:
     """Declare the story topics, table and agents on ``app``; returns them by name.
 
     With ``replay`` the group agent first rebuilds its state from its input topic
     (see :func:`replay_committed`)."""
-    raw = app.topic(settings.topic_raw, value_serializer="raw", key_serializer="raw")
     # Internal topics are named after the app id, like Faust's own changelogs.
     story_input = app.topic(f"{settings.app_id}-{INPUT_TOPIC}", partitions=1, internal=True,
                             value_serializer="raw", key_serializer="raw")
@@ -149,19 +119,6 @@ def register(app: faust.App, settings: Settings, core: Analyzer, *,
         # (the agent stalled after its first hundred records).
         fut = await topic.send(key=key, value=value, force=True)
         await fut  # delivered before the input event is acked
-
-    @app.agent(raw, concurrency=1, name="stories-feed")
-    async def stories_feed(stream: faust.StreamT[bytes]) -> None:
-        async for event in stream.events():
-            message = event.message
-            try:
-                article, _ = codec.decode_event(message.value,
-                                                max_bytes=settings.max_message_bytes)
-                analysis = core.analyze(article).to_dict()
-            except Exception:  # bad input: the main agent dead-letters it
-                continue
-            record = compact_record(article, analysis)
-            await send(story_input, article.id.encode(), codec.dumps(record))
 
     @app.agent(story_input, concurrency=1, name="stories-group")
     async def stories_group(stream: faust.StreamT[bytes]) -> None:
@@ -201,6 +158,5 @@ def register(app: faust.App, settings: Settings, core: Analyzer, *,
             state["last_seen"] = rec["published_at"]
             table[key] = codec.dumps(state)
 
-    return {"engine": engine, "table": table, "agents": (stories_feed, stories_group,
-                                                         stories_table),
+    return {"engine": engine, "table": table, "agents": (stories_group, stories_table),
             "topics": {"input": story_input, "assigned": assigned, "trends": trends}}

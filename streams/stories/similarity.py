@@ -19,8 +19,9 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import numpy as np
 from datasketch import MinHash
 
-__all__ = ["NUM_PERM", "SEED", "Features", "containment", "content_words", "features", "jaccard",
-           "normalise_title", "normalise_url", "shingles", "strip_boilerplate", "tokens"]
+__all__ = ["MAX_FEATURE_CHARS", "MAX_WORDS", "NUM_PERM", "SEED", "Features", "containment",
+           "content_words", "features", "jaccard", "normalise_title", "normalise_url",
+           "shingles", "strip_boilerplate", "tokens"]
 
 NUM_PERM = 128
 """MinHash permutations per signature."""
@@ -30,6 +31,12 @@ SEED = 20261203
 
 SHINGLE = 3
 """Words per shingle."""
+
+MAX_WORDS = 3000
+"""Words of the body the features are made of: a repost keeps its opening, and the cost
+and memory of a signature stay bounded whatever the article's length."""
+MAX_FEATURE_CHARS = 60_000
+"""Characters read to find those words (a run-on text is never tokenised whole)."""
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
 
@@ -181,8 +188,8 @@ def containment(j: float, a: int, b: int) -> float:
 
 
 def features(text: str, title: str | None = None, url: str | None = None) -> Features:
-    """The grouping features of one article."""
-    words = tokens(strip_boilerplate(text))
+    """The grouping features of one article, from its first :data:`MAX_WORDS` words."""
+    words = tokens(strip_boilerplate(text[:MAX_FEATURE_CHARS]))[:MAX_WORDS]
     grams = shingles(words)
     return Features(url=normalise_url(url), title=normalise_title(title),
                     text_sig=signature(grams), word_sig=signature(content_words(words)),

@@ -41,3 +41,42 @@ def test_compact_records_group_like_the_full_articles() -> None:
     assert a_ids == b_ids
     assert a_alerts == b_alerts
     assert len(set(a_ids)) < len(a_ids)  # reposts were grouped
+
+
+def test_route_adds_the_story_record_only_when_stories_are_on() -> None:
+    """The worker analyses once: the story record rides with the analysis."""
+    from streams.pipeline import Origin, route
+
+    analyzer = Analyzer(load_knowledge())
+    value = codec.dumps({"id": "s1", "title": "Troops deployed",
+                         "text": "Russia deployed troops to the border with Ukraine.",
+                         "published_at": "2026-03-01T10:00:00Z"})
+    origin = Origin("articles.raw", 0, 7)
+    off = route(value, None, origin, analyzer)
+    on = route(value, None, origin, analyzer, stories=True)
+    assert "stories" not in [r.destination for r in off.records]
+    assert [r.destination for r in on.records][:len(off.records)] == [
+        r.destination for r in off.records]
+    (story,) = [r for r in on.records if r.destination == "stories"]
+    assert story.key == b"s1"
+    rec = codec.loads(story.value)
+    assert rec["article_id"] == "s1"
+    assert rec["analysis"]["signals"]
+    assert _process(StoryEngine(), rec).story_id.startswith("sty_")
+
+
+def test_story_record_is_bounded_for_a_run_on_article() -> None:
+    """One 1 MB run-on sentence full of triggers still gives a small record."""
+    analyzer = Analyzer(load_knowledge())
+    text = ("Russian troops shelled Kharkiv and the army deployed tanks near the border "
+            * 12_000)[:1_000_000]
+    article, _ = codec.decode_event(codec.dumps({"id": "big", "text": text,
+                                                 "title": "T" * 4000}))
+    analysis = analyzer.analyze(article).to_dict()
+    record = compact_record(article, analysis)
+    size = len(codec.dumps(record))
+    assert size < 120_000, size
+    assert len(record["title"]) == 500
+    assert all(len(s["sentence"]) <= 1000 for s in record["analysis"]["signals"])
+    assert all(s["trigger"].lower() in s["sentence"].lower()
+               for s in record["analysis"]["signals"])
