@@ -23,13 +23,17 @@ from __future__ import annotations
 
 import hashlib
 import heapq
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
 from streams.stories.similarity import NUM_PERM, Features, containment, jaccard
 
 __all__ = ["Context", "GroupingOptions", "Match", "StoryIndex", "story_id_for"]
+
+
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+_SALT = (np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB))
 
 
 def story_id_for(article_id: str) -> str:
@@ -106,7 +110,7 @@ class _Entry:
     time: float
     features: Features
     context: Context
-    bands: list[bytes] = field(default_factory=list)
+    banded: bool = False
 
 
 class StoryIndex:
@@ -118,8 +122,14 @@ class StoryIndex:
         if NUM_PERM % self.options.bands:
             raise ValueError("bands must divide the MinHash permutations")
         self._rows = NUM_PERM // self.options.bands
+        # Per signature and band, a fixed odd start value: keys of the text and the
+        # content-word signature, and of different bands, never coincide by design.
+        band = np.arange(self.options.bands, dtype=np.uint64)
+        self._band_salt = [(band * np.uint64(2) + np.uint64(1)) * _SALT[k] for k in (0, 1)]
         self._entries: dict[str, _Entry] = {}
-        self._bands: dict[bytes, list[str]] = {}
+        # Band key -> the article id, or the ids in first-seen order when several share
+        # it (most buckets hold one article: no list for those).
+        self._bands: dict[int, str | list[str]] = {}
         self._urls: dict[str, str] = {}
         self._titles: dict[str, list[str]] = {}
         self._expiry: list[tuple[float, str]] = []
@@ -129,10 +139,22 @@ class StoryIndex:
         """Articles in the index."""
         return len(self._entries)
 
-    def _band_keys(self, prefix: bytes, sig: np.ndarray) -> list[bytes]:
-        r = self._rows
-        return [prefix + bytes([i]) + sig[i * r:(i + 1) * r].tobytes()
-                for i in range(self.options.bands)]
+    def _band_keys(self, salt: int, sig: np.ndarray) -> list[int]:
+        """One 64-bit key per band: the band's values and its position, mixed.
+
+        Python ints, not bytes: a key is a third smaller. Two different bands may
+        share a key only by a 64-bit collision, which adds a candidate that the
+        similarity check then rejects."""
+        rows = sig.astype(np.uint64).reshape(self.options.bands, self._rows)
+        keys = self._band_salt[salt].copy()
+        for j in range(self._rows):
+            keys = keys * _MIX + rows[:, j]  # wraps modulo 2**64
+        keys ^= keys >> np.uint64(29)
+        out: list[int] = keys.tolist()
+        return out
+
+    def _keys_of(self, feats: Features) -> list[int]:
+        return self._band_keys(0, feats.text_sig) + self._band_keys(1, feats.word_sig)
 
     def advance(self, time: float) -> None:
         """Move the watermark to ``time`` (when later) and drop what fell out of the window."""
@@ -148,13 +170,22 @@ class StoryIndex:
         entry = self._entries.pop(article_id, None)
         if entry is None:
             return
-        for key in entry.bands:
-            ids = self._bands.get(key)
-            if ids is not None:
+        if entry.banded:
+            bands = self._bands
+            for key in self._keys_of(entry.features):
+                ids = bands.get(key)
+                if ids is None:
+                    continue
+                if isinstance(ids, str):
+                    if ids == article_id:
+                        del bands[key]
+                    continue
                 if article_id in ids:
                     ids.remove(article_id)
-                if not ids:
-                    del self._bands[key]
+                if len(ids) == 1:
+                    bands[key] = ids[0]
+                elif not ids:
+                    del bands[key]
         if entry.features.url and self._urls.get(entry.features.url) == article_id:
             del self._urls[entry.features.url]
         titles = self._titles.get(entry.features.title)
@@ -170,9 +201,16 @@ class StoryIndex:
     def _candidates(self, feats: Features) -> dict[str, None]:
         """Article ids sharing an LSH band or the headline with ``feats``, in first-seen order."""
         candidates: dict[str, None] = {}
-        for key in self._band_keys(b"t", feats.text_sig) + self._band_keys(b"w", feats.word_sig):
-            for other_id in self._bands.get(key, ()):
-                candidates[other_id] = None
+        bands = self._bands
+        for key in self._keys_of(feats):
+            ids = bands.get(key)
+            if ids is None:
+                continue
+            if isinstance(ids, str):
+                candidates[ids] = None
+            else:
+                for other_id in ids:
+                    candidates[other_id] = None
             if len(candidates) >= self.options.max_candidates:
                 break
         for other_id in self._titles.get(feats.title, ()) if feats.title else ():
@@ -239,11 +277,17 @@ class StoryIndex:
         if time < self.watermark - self.options.window - self.options.grace:
             return
         entry = _Entry(article_id, story_id, time, feats, context)
-        if feats.n_words >= self.options.min_words or feats.n_words > 0:
-            entry.bands = (self._band_keys(b"t", feats.text_sig)
-                           + self._band_keys(b"w", feats.word_sig))
-        for key in entry.bands:
-            self._bands.setdefault(key, []).append(article_id)
+        if feats.n_words > 0:
+            entry.banded = True
+            bands = self._bands
+            for key in self._keys_of(feats):
+                ids = bands.get(key)
+                if ids is None:
+                    bands[key] = article_id
+                elif isinstance(ids, str):
+                    bands[key] = [ids, article_id]
+                else:
+                    ids.append(article_id)
         if feats.url:
             self._urls.setdefault(feats.url, article_id)
         if feats.title:

@@ -23,6 +23,7 @@ its end by ``grace``; an article for a window already closed is counted in
 from __future__ import annotations
 
 import hashlib
+import heapq
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -145,6 +146,10 @@ class TrendEngine:
         self.options = options or TrendOptions()
         self._lookup = story_lookup or (lambda _sid: None)
         self._state: dict[tuple[str, str], _KeyState] = {}
+        # Due times, so that advancing touches only what is due, not every key: open
+        # windows by closing time, and keys without windows by the time they go idle.
+        self._closing: list[tuple[float, str, str, float]] = []
+        self._idle: list[tuple[float, str, str]] = []
         self.watermark = float("-inf")
         self.stats = {"articles": 0, "late_accepted": 0, "late_dropped": 0, "alerts": 0}
 
@@ -158,13 +163,29 @@ class TrendEngine:
             return
         self.watermark = time
         gran = {g.name: g for g in self.options.granularities}
-        for (key, gname), st in list(self._state.items()):
+        closing = self._closing
+        while closing and closing[0][0] <= time:
+            _, key, gname, start = heapq.heappop(closing)
+            st = self._state.get((key, gname))
+            w = st.windows.pop(start, None) if st is not None else None
+            if st is None or w is None:
+                continue
             g = gran[gname]
-            for start in sorted(st.windows):
-                if start + g.size + self.options.grace <= time:
-                    self._close(st, st.windows.pop(start), g)
-            if not st.windows and time - st.last_active > g.size * self.options.idle_windows:
+            self._close(st, w, g)
+            if not st.windows:
+                self._push_idle(key, st, g)
+        idle = self._idle
+        while idle and idle[0][0] < time:
+            _, key, gname = heapq.heappop(idle)
+            st = self._state.get((key, gname))
+            if st is not None and not st.windows and \
+                    time - st.last_active > gran[gname].size * self.options.idle_windows:
                 del self._state[(key, gname)]  # idle for long: baseline near zero, forget it
+
+    def _push_idle(self, key: str, st: _KeyState, g: Granularity) -> None:
+        """Note when a key without open windows goes idle (checked again then)."""
+        heapq.heappush(self._idle,
+                       (st.last_active + g.size * self.options.idle_windows, key, g.name))
 
     def _fold(self, st: _KeyState, count: float, score: float, g: Granularity) -> None:
         # Plain running mean over the first 1/alpha windows, EWMA after: no start-up bias
@@ -201,6 +222,7 @@ class TrendEngine:
                 st = self._state.get((key, g.name))
                 if st is None:
                     st = self._state[(key, g.name)] = _KeyState(kind, last_active=time)
+                    self._push_idle(key, st, g)
                 if closed or (st.last_closed is not None and start <= st.last_closed):
                     st.late_dropped += 1
                     self.stats["late_dropped"] += 1
@@ -211,6 +233,8 @@ class TrendEngine:
                 w = st.windows.get(start)
                 if w is None:
                     w = st.windows[start] = _Window(start)
+                    heapq.heappush(self._closing,
+                                   (start + g.size + self.options.grace, key, g.name, start))
                 w.articles += 1
                 w.stories[story_id] = max(w.stories.get(story_id, 0.0), score)
                 alert = self._check(key, st, w, g)
