@@ -3,8 +3,8 @@
 ``escwatch backtest --labels LABELS.jsonl ARCHIVE...`` routes the archive
 through the worker's path (:func:`streams.replay.inputs.route_inputs`; with
 ``--kafka`` through a real worker on an isolated run instead), compares what
-it finds with hand labels, and writes a report folder (``report.md`` plus PNG
-charts, see :mod:`streams.replay.report`).
+it finds with hand labels, and writes a report folder (``report.md``, PNG
+charts and the story step's records as JSONL, see :mod:`streams.replay.report`).
 
 Label format (JSONL, one object per article)::
 
@@ -43,6 +43,47 @@ Definitions used in the report:
   ``ESCWATCH_KNOWLEDGE_DIR``). Alerts *gained* exist in the current run and
   not in the baseline, *lost* the reverse, by alert id (ids derive from the
   article and its evidence); the per-article view lists level changes.
+
+Story- and trend-level definitions (skipped with ``--no-stories``):
+
+* **Story step**: the run's analyses, each with its article's text, title, URL
+  and source from the archive, go in event-time order (sorted by the
+  ``published_at`` text, ties by article id, as ``python -m
+  streams.stories.process`` does) through one fresh
+  :class:`streams.stories.engine.StoryEngine`. With ``--kafka`` the analyses
+  are those read back from the run's analysis topic, in the same form. Event
+  time ends with the last article: a story still open then is not closed. A
+  baseline run gets its own story step.
+* **Stories** are the distinct story ids assigned; an **alerting story**
+  published at least one ``story_alert.v1`` record. **Article alerts** are the
+  run's ``alert.v1`` records (articles with an alert); the **collapse ratio**
+  is article alerts / alerting stories ("n/a" without an alerting story): how
+  many per-article alerts one story alert stands for. **Records by change**
+  count each story-alert record under every entry of its ``changes`` (a
+  record can name two). A story's **final level** is the level of its last
+  record ("none" without one); **closed** counts alerting stories whose last
+  record has ``status: closed``.
+* **Story alert decision**: a story is scored when at least one of its
+  articles is labelled; it is *labelled alert-worthy* when any of them is
+  labelled ``alert: true``, and *predicted* when it published a story alert.
+  TP, FP and FN count scored stories like the article rows.
+* **Events across stories** (only when labels carry ``event_id``): an event is
+  **split** when its articles fall into more than one story; a story
+  **merges** events when its labelled articles carry more than one
+  ``event_id`` (articles without one do not count). **Story lead time** of an
+  event = ``event_date`` minus the UTC date of the ``time`` of the earliest
+  story-alert record of any story holding one of its articles ("missed": none
+  of those stories alerted).
+* **Trend alerts** are the ``trend.v1`` records, counted by window (hour, day)
+  and key kind (actor, dyad, country); the report lists the strongest
+  (smallest p-value, then largest z; a z of "-" means a baseline without
+  variance, ranked above any finite z). **Engine counters**: redeliveries (an
+  article id fed again gets its first story back and changes nothing),
+  articles more than the story window behind the newest event time, and trend
+  articles accepted late (into a window past its end, within the grace) or
+  dropped late (window already closed). Lateness needs articles out of time
+  order, which the sort gives only where ``published_at`` texts do not sort as
+  times (mixed UTC offsets, for one).
 """
 
 from __future__ import annotations
@@ -71,7 +112,9 @@ from streams.replay.report import write_report
 from streams.replay.scoring import (
     BacktestResult,
     Label,
+    Outcome,
     RunResult,
+    StoryFigures,
     alert_score,
     alerts_per_day,
     diff_runs,
@@ -79,17 +122,63 @@ from streams.replay.scoring import (
     load_labels,
     micro_average,
     outcome_of,
+    story_figures,
     type_scores,
 )
 from streams.replay.topic import read_topic
 
-__all__ = ["build_parser", "format_summary", "main", "run_backtest"]
+__all__ = ["build_parser", "format_summary", "main", "run_backtest", "story_step"]
 
-def _titles(paths: Sequence[str]) -> dict[str, str]:
+def _articles(paths: Sequence[str]) -> dict[str, dict[str, Any]]:
     from streams.sources import iter_inputs
 
-    return {str(item.event["id"]): str(item.event.get("title") or "")
+    return {str(item.event["id"]): item.event
             for item in iter_inputs(paths) if item.event is not None}
+
+
+def _text(article: dict[str, Any], name: str) -> str:
+    return str(article.get(name) or "")
+
+
+def story_step(labels: dict[str, Label], outcomes: Sequence[Outcome],
+               analyses: Sequence[dict[str, Any]],
+               articles: dict[str, dict[str, Any]]) -> StoryFigures:
+    """Group the run's analyses into stories and trends and compute their figures.
+
+    Args:
+        labels: The labels.
+        outcomes: The run's outcomes.
+        analyses: Its ``analysis.v1`` dicts, in any order.
+        articles: Article events by id (text, title, URL, source).
+    """
+    from streams.stories.engine import StoryEngine, StoryInput
+
+    items = []
+    for analysis in analyses:
+        article = articles.get(analysis["article_id"]) or {}
+        items.append(StoryInput(
+            analysis["article_id"], _text(article, "text"), analysis,
+            title=_text(article, "title"), url=_text(article, "url"),
+            source=_text(article, "source"),
+            published_at=analysis.get("published_at") or article.get("published_at")))
+    items.sort(key=lambda i: (i.published_at or "", i.article_id))
+    engine = StoryEngine()
+    assignments: list[dict[str, Any]] = []
+    story_alerts: list[dict[str, Any]] = []
+    trends: list[dict[str, Any]] = []
+    for item in items:
+        out = engine.process(item)
+        assignments.append({"article_id": item.article_id, "story_id": out.story_id,
+                            "match": out.match.reason, "matched": out.match.matched})
+        story_alerts.extend(out.story_alerts)
+        trends.extend(out.trends)
+    counters = {"redeliveries": engine.stats["redeliveries"],
+                "late_articles": engine.stats["late"],
+                "trend_late_accepted": engine.trends.stats["late_accepted"],
+                "trend_late_dropped": engine.trends.stats["late_dropped"]}
+    warmup = {g.name: g.warmup for g in engine.trends.options.granularities}
+    return story_figures(labels, outcomes, assignments, story_alerts, trends,
+                         counters=counters, warmup=warmup)
 
 
 def _pass_files(paths: Sequence[str], settings: Settings, run_id: str,
@@ -137,8 +226,13 @@ def _score(labels: dict[str, Label], run: RunResult) -> RunResult:
 
 def run_backtest(paths: Sequence[str], labels_path: Path, settings: Settings, *,
                  baseline_dir: Path | None = None, run_id: str | None = None,
-                 kafka: bool = False, progress: bool = False) -> BacktestResult:
-    """Run the archive (and the baseline, if any) and compute every metric."""
+                 kafka: bool = False, progress: bool = False,
+                 stories: bool = True) -> BacktestResult:
+    """Run the archive (and the baseline, if any) and compute every metric.
+
+    With ``stories`` the analyses of each pass also go through the story step
+    (:func:`story_step`), filling :attr:`RunResult.stories`.
+    """
     import uuid
 
     from streams.pipeline import build_analyzer
@@ -149,14 +243,18 @@ def run_backtest(paths: Sequence[str], labels_path: Path, settings: Settings, *,
     label_digest = hashlib.sha256(labels_path.read_bytes()).hexdigest()
     run_id = check_run_id(run_id or derive_run_id(
         [d["sha256"] for d in archive] + [label_digest], version, settings.alert_threshold))
-    titles = _titles(paths)
+    articles = _articles(paths)
     one_pass = _pass_kafka if kafka else _pass_files
 
     def scored(run_settings: Settings, rid: str) -> RunResult:
         analyses, dead, kv, seconds = one_pass(paths, run_settings, rid, progress)
-        outcomes = [outcome_of(a, titles.get(a["article_id"], "")) for a in analyses]
-        return _score(labels, RunResult(run_settings.knowledge_dir, kv, outcomes, dead,
-                                        seconds=seconds))
+        outcomes = [outcome_of(a, _text(articles.get(a["article_id"]) or {}, "title"))
+                    for a in analyses]
+        run = _score(labels, RunResult(run_settings.knowledge_dir, kv, outcomes, dead,
+                                       seconds=seconds))
+        if stories:
+            run.stories = story_step(labels, outcomes, analyses, articles)
+        return run
 
     # Kafka runs need fresh topic names per pass; file passes keep the id.
     current = scored(settings, f"{run_id}-{uuid.uuid4().hex[:4]}" if kafka else run_id)
@@ -178,6 +276,28 @@ def run_backtest(paths: Sequence[str], labels_path: Path, settings: Settings, *,
 
 def _ratio(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.2f}"
+
+
+def _story_summary(fig: StoryFigures) -> list[str]:
+    changes = ", ".join(f"{name} {n}" for name, n in fig.records_by_change.items() if n)
+    levels = ", ".join(f"{name} {n}" for name, n in fig.final_levels.items() if n)
+    d = fig.decision
+    lines = [
+        f"  stories: {fig.stories} from {len(fig.assignments)} articles, {fig.alerting} "
+        f"alerting; {fig.article_alerts} article alerts / {fig.alerting} alerting stories = "
+        f"collapse {_ratio(fig.collapse)}",
+        f"    {len(fig.story_alerts)} story-alert records ({changes or 'none'}); final levels: "
+        f"{levels or 'none'}",
+        f"  story alert decision: precision {_ratio(d.precision)} recall {_ratio(d.recall)} "
+        f"F1 {_ratio(d.f1)} (tp {d.tp} fp {d.fp} fn {d.fn}, {fig.scored} stories scored)",
+    ]
+    if fig.events:
+        lines.append(f"  events across stories: {fig.split} of {len(fig.events)} labelled events "
+                     f"split over several stories, {len(fig.merged)} stories merge events")
+    per_window = ", ".join(f"{w} {sum(kinds.values())}" for w, kinds in fig.trend_counts.items())
+    lines.append(f"  trends: {len(fig.trends)} trend alerts ({per_window or 'none'}); late "
+                 f"dropped {fig.counters.get('trend_late_dropped', 0)}")
+    return lines
 
 
 def format_summary(result: BacktestResult) -> str:
@@ -203,6 +323,8 @@ def format_summary(result: BacktestResult) -> str:
                 else "none")
         lines.append(f"  lead {lead.event_id} ({lead.event_date}): {when} "
                      f"(labelled-true alerts only: {sure})")
+    if cur.stories is not None:
+        lines += _story_summary(cur.stories)
     if result.diff is not None and result.baseline is not None:
         lines.append(f"  vs baseline {result.baseline.knowledge_dir} "
                      f"({result.baseline.knowledge_version}): {len(result.diff.gained)} alerts "
@@ -222,7 +344,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="escwatch backtest",
         description="Replay a labelled archive through the pipeline and report precision, "
-                    "recall and F1 per event type, alert volume per day and lead times.")
+                    "recall and F1 per event type, alert volume per day and lead times, "
+                    "and the same archive grouped into stories and trends.")
     p.add_argument("paths", nargs="+", metavar="ARCHIVE", help=".jsonl/.txt files or folders")
     p.add_argument("--labels", type=Path, required=True, metavar="FILE",
                    help="labels JSONL: {article_id, types, alert?, event_id?, event_date?}")
@@ -235,7 +358,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--kafka", action="store_true",
                    help="go through the broker and a real worker (isolated run)")
     p.add_argument("--run-id", help="run id (default: derived from archive, labels, knowledge)")
-    p.add_argument("--no-charts", action="store_true", help="write report.md only")
+    p.add_argument("--no-charts", action="store_true", help="draw no PNG charts")
+    p.add_argument("--no-stories", action="store_true",
+                   help="skip the story step: no story or trend figures, no story files")
     p.add_argument("--progress", action="store_true", help="draw a progress bar even off a TTY")
     return p
 
@@ -246,7 +371,7 @@ def main(argv: list[str]) -> int:
     settings = settings_with_knowledge(args.knowledge)
     result = run_backtest(args.paths, args.labels, settings, baseline_dir=args.baseline,
                           run_id=args.run_id, kafka=args.kafka,
-                          progress=Progress.wanted(args.progress))
+                          progress=Progress.wanted(args.progress), stories=not args.no_stories)
     folder = args.report or Path("reports") / result.run_id
     written = write_report(result, folder, charts=not args.no_charts)
     print(format_summary(result))

@@ -1,9 +1,11 @@
-"""Backtest reports: ``report.md`` plus PNG charts.
+"""Backtest reports: ``report.md``, PNG charts and the story step's records.
 
 The Markdown holds every number; the charts only draw them. matplotlib (the
 ``report`` extra) is imported when charts are drawn, so a machine without it
-still gets ``report.md``. Nothing here reads the clock, so the same backtest
-gives the same report text.
+still gets ``report.md``. When the story step ran, its records are written
+beside it as JSONL (:data:`STORY_FILES`, canonical :func:`streams.codec.dumps`
+lines). Nothing here reads the clock, so the same backtest gives the same
+report text and the same JSONL bytes.
 """
 
 from __future__ import annotations
@@ -11,10 +13,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from streams import codec
 from streams.core.scoring import LEVELS
-from streams.replay.scoring import BacktestResult, RunResult, TypeScore
+from streams.replay.scoring import BacktestResult, RunResult, StoryFigures, StoryRow, TypeScore
 
-__all__ = ["CHARTS", "render_markdown", "write_charts", "write_report"]
+__all__ = ["CHARTS", "STORY_FILES", "render_markdown", "write_charts", "write_report",
+           "write_story_files"]
 
 LEVEL_COLOURS = {"low": "#9ecae1", "medium": "#fdae6b", "high": "#e6550d", "critical": "#a50f15"}
 CHARTS: dict[str, str] = {
@@ -22,6 +26,12 @@ CHARTS: dict[str, str] = {
     "scores": "score_distribution.png",
     "per_type": "per_type.png",
 }
+STORY_FILES: dict[str, str] = {
+    "stories": "stories.jsonl",
+    "story_alerts": "story_alerts.jsonl",
+    "trends": "trends.jsonl",
+}
+"""Story step outputs: article → story assignments, ``story_alert.v1`` and ``trend.v1``."""
 
 
 def _r(value: float | None) -> str:
@@ -117,6 +127,8 @@ def render_markdown(result: BacktestResult, charts: bool = True) -> str:
         lines.append("No label carries an `event_date`.")
     lines += ["", "## Disagreements with the labels", ""]
     lines += _disagreements(result)
+    if cur.stories is not None:
+        lines += ["", *_story_section(cur.stories), "", *_trend_section(cur.stories)]
     if result.baseline is not None and result.diff is not None:
         lines += ["", *_baseline_section(result)]
     return "\n".join(lines).rstrip() + "\n"
@@ -141,6 +153,131 @@ def _disagreements(result: BacktestResult) -> list[str]:
             "| extra types |", "|---|---|---|---|---:|---|---|---|", *rows]
 
 
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def _one_row(counts: dict[str, int]) -> list[str]:
+    return ["| " + " | ".join(counts) + " |", "|" + "---:|" * len(counts),
+            "| " + " | ".join(str(n) for n in counts.values()) + " |"]
+
+
+def _story_row(r: StoryRow) -> str:
+    return (f"| `{r.story_id}` | {_cell(r.title)} | {r.articles} | {r.labelled} | "
+            f"{r.labelled_alert} | {r.level or '-'} | {r.status or '-'} | "
+            f"{', '.join(r.events) or '-'} |")
+
+
+_STORY_ROW_HEAD = ["| story | title | articles | labelled | labelled alert | final level | status "
+                  "| events |", "|---|---|---:|---:|---:|---|---|---|"]
+
+
+def _story_section(fig: StoryFigures) -> list[str]:
+    lines = [
+        "## Stories",
+        "",
+        "The run's analyses grouped in event-time order by the worker's story engine "
+        "(`StoryEngine`). An alerting story published at least one `story_alert.v1` record; the "
+        "collapse ratio is `alert.v1` records per alerting story. A story's final level is "
+        "that of its last record by the end of the archive; stories still open then are not "
+        "closed.",
+        "",
+        "| | count |",
+        "|---|---:|",
+        f"| articles grouped | {len(fig.assignments)} |",
+        f"| stories | {fig.stories} |",
+        f"| stories of two or more articles | {fig.multi_article} |",
+        f"| alerting stories | {fig.alerting} |",
+        f"| article alerts (`alert.v1`) | {fig.article_alerts} |",
+        f"| collapse ratio (article alerts / alerting stories) | {_r(fig.collapse)} |",
+        f"| story-alert records (`story_alert.v1`) | {len(fig.story_alerts)} |",
+        f"| alerting stories closed by the end | {fig.closed} |",
+        "",
+        "Articles by grouping outcome (`new` starts a story; `url`, `duplicate` and `title` "
+        "join as reposts; `related` as an independent report; `redelivery` is an article id "
+        "seen again):",
+        "",
+        *_one_row(fig.matches),
+        "",
+        "Story-alert records by change (a record naming two changes counts under both):",
+        "",
+        *_one_row(fig.records_by_change),
+        "",
+        "Stories by final level:",
+        "",
+        *_one_row(fig.final_levels),
+        "",
+        "### Story alert decision",
+        "",
+        f"Stories with at least one labelled article: {fig.scored}. Labelled alert-worthy: "
+        "any of its articles is labelled `alert: true`; predicted: it published a story alert.",
+        "",
+        "| | labelled alert-worthy | TP | FP | FN | precision | recall | F1 |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        _score_row(fig.decision),
+    ]
+    if fig.events:
+        lines += [
+            "",
+            "### Labelled events across stories",
+            "",
+            f"{fig.split} of {len(fig.events)} labelled events are split over more than one "
+            f"story; {len(fig.merged)} stories merge more than one event. Story lead time is "
+            "`event_date` minus the date of the first story alert of a story holding one of "
+            "the event's articles.",
+            "",
+            "| event | event date | articles | stories | first story alert | alert date "
+            "| story lead (days) |",
+            "|---|---|---:|---:|---|---|---:|",
+        ]
+        for e in fig.events:
+            lines.append(
+                f"| {e.event_id} | {e.event_date} | {e.articles} | {e.stories} | "
+                f"{f'`{e.first_story_alert}`' if e.first_story_alert else 'missed'} | "
+                f"{e.first_story_alert_date or '-'} | "
+                f"{e.lead_days if e.lead_days is not None else '-'} |")
+        if fig.merged:
+            lines += ["", "Stories merging events:", "", *_STORY_ROW_HEAD,
+                      *[_story_row(r) for r in fig.merged]]
+    lines += ["", "### Stories that disagree with the labels", ""]
+    if fig.disagreements:
+        lines += [*_STORY_ROW_HEAD, *[_story_row(r) for r in fig.disagreements]]
+    else:
+        lines.append("None: every scored story got the labelled decision.")
+    return lines
+
+
+def _trend_section(fig: StoryFigures) -> list[str]:
+    kinds = list(next(iter(fig.trend_counts.values()), {}))
+    lines = ["## Trends", "", "Trend alerts (`trend.v1`) by window and key kind:", "",
+             "| window | " + "".join(f"{k} | " for k in kinds) + "total |",
+             "|---|" + "---:|" * (len(kinds) + 1)]
+    for window, counts in fig.trend_counts.items():
+        lines.append(f"| {window} | " + "".join(f"{n} | " for n in counts.values())
+                     + f"{sum(counts.values())} |")
+    lines.append("")
+    if fig.top_trends:
+        lines += [f"Strongest trend alerts (up to {len(fig.top_trends)}; smallest p first):", "",
+                  "| key | window | window start | stories | articles | baseline mean | z | p |",
+                  "|---|---|---|---:|---:|---:|---:|---:|"]
+        for t in fig.top_trends:
+            z = t.get("z")
+            lines.append(f"| `{t['key']}` | {t['window']} | {t['window_start']} | {t['count']} "
+                         f"| {t['articles']} | {t['baseline_mean']} | "
+                         f"{'-' if z is None else z} | {t['p_value']:.3g} |")
+    else:
+        history = ", ".join(f"{n} windows for {w} trends" for w, n in fig.warmup.items())
+        lines.append("No trend alert. A key can fire only once it has a history of closed "
+                     f"windows ({history or 'see TrendOptions'}), so a short archive rarely "
+                     "raises one.")
+    c = fig.counters
+    lines += ["", f"Engine counters: redeliveries {c.get('redeliveries', 0)}; articles later "
+              f"than their story window {c.get('late_articles', 0)}; trend articles accepted "
+              f"late {c.get('trend_late_accepted', 0)}, dropped late "
+              f"{c.get('trend_late_dropped', 0)}."]
+    return lines
+
+
 def _baseline_section(result: BacktestResult) -> list[str]:
     assert result.baseline is not None
     assert result.diff is not None
@@ -158,6 +295,7 @@ def _baseline_section(result: BacktestResult) -> list[str]:
         f"| alert precision | {_r(base.alert.precision)} | {_r(cur.alert.precision)} |",
         f"| alert recall | {_r(base.alert.recall)} | {_r(cur.alert.recall)} |",
         f"| type micro F1 | {_r(base.micro.f1)} | {_r(cur.micro.f1)} |",
+        *_baseline_story_rows(base, cur),
         "",
         f"Alerts gained (current only): {len(diff.gained)}; lost (baseline only): "
         f"{len(diff.lost)}. Alert ids derive from the article and its evidence, so an alert "
@@ -177,6 +315,33 @@ def _baseline_section(result: BacktestResult) -> list[str]:
     else:
         lines.append("No article changed its alert.")
     return lines
+
+
+def _baseline_story_rows(base: RunResult, cur: RunResult) -> list[str]:
+    if base.stories is None or cur.stories is None:
+        return []
+    b, c = base.stories, cur.stories
+    return [f"| stories | {b.stories} | {c.stories} |",
+            f"| alerting stories | {b.alerting} | {c.alerting} |",
+            f"| story alert precision | {_r(b.decision.precision)} | {_r(c.decision.precision)} |",
+            f"| story alert recall | {_r(b.decision.recall)} | {_r(c.decision.recall)} |",
+            f"| trend alerts | {len(b.trends)} | {len(c.trends)} |"]
+
+
+def write_story_files(stories: StoryFigures, folder: Path) -> list[Path]:
+    """Write :data:`STORY_FILES` into ``folder``: one canonical JSON line per record.
+
+    Returns:
+        The files written, in :data:`STORY_FILES` order.
+    """
+    records = {"stories": stories.assignments, "story_alerts": stories.story_alerts,
+               "trends": stories.trends}
+    written = []
+    for kind, name in STORY_FILES.items():
+        path = folder / name
+        path.write_bytes(b"".join(codec.dumps(r) + b"\n" for r in records[kind]))
+        written.append(path)
+    return written
 
 
 def write_charts(result: BacktestResult, folder: Path) -> list[Path]:
@@ -250,10 +415,11 @@ def write_charts(result: BacktestResult, folder: Path) -> list[Path]:
 
 
 def write_report(result: BacktestResult, folder: Path, *, charts: bool = True) -> list[Path]:
-    """Write ``report.md`` and, when asked and possible, the charts.
+    """Write ``report.md``, the charts when asked and possible, and the story files when
+    the story step ran.
 
     Returns:
-        The files written, report.md first.
+        The files written: report.md, the charts, then :data:`STORY_FILES`.
     """
     folder.mkdir(parents=True, exist_ok=True)
     drawn: list[Path] = []
@@ -267,4 +433,6 @@ def write_report(result: BacktestResult, folder: Path, *, charts: bool = True) -
     if unavailable:
         text += "\n_Charts skipped: install the `report` extra (matplotlib) to draw them._\n"
     (folder / "report.md").write_text(text, encoding="utf-8")
-    return [folder / "report.md", *drawn]
+    stories = result.current.stories
+    listed = write_story_files(stories, folder) if stories is not None else []
+    return [folder / "report.md", *drawn, *listed]

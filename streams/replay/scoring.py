@@ -1,5 +1,6 @@
-"""Backtest figures: labels, outcomes, per-type scores, day buckets, lead times, baseline diffs
-and the result objects the report shows (definitions in :mod:`streams.replay.backtest`).
+"""Backtest figures: labels, outcomes, per-type scores, day buckets, lead times, baseline diffs,
+story- and trend-level figures and the result objects the report shows (definitions in
+:mod:`streams.replay.backtest`).
 """
 
 from __future__ import annotations
@@ -17,13 +18,20 @@ from streams.errors import ConfigError, EscwatchError
 from streams.evaluation.scores import f1
 
 __all__ = [
+    "CHANGES",
+    "MATCHES",
+    "TOP_TRENDS",
+    "TREND_KINDS",
     "BacktestResult",
     "Change",
     "Diff",
+    "EventStories",
     "Label",
     "LeadTime",
     "Outcome",
     "RunResult",
+    "StoryFigures",
+    "StoryRow",
     "TypeScore",
     "alert_score",
     "alerts_per_day",
@@ -34,6 +42,7 @@ __all__ = [
     "micro_average",
     "outcome_of",
     "parse_labels",
+    "story_figures",
     "type_scores",
 ]
 
@@ -393,6 +402,232 @@ def diff_runs(baseline: Sequence[Outcome], current: Sequence[Outcome]) -> Diff:
                 tuple(changes))
 
 
+MATCHES: tuple[str, ...] = ("new", "url", "duplicate", "title", "related", "redelivery")
+"""Grouping outcomes of :class:`streams.stories.grouping.Match`, in report order."""
+
+CHANGES: tuple[str, ...] = ("new", "level_up", "level_down", "new_actor", "new_event_type",
+                            "closed")
+"""``changes`` of ``story_alert.v1`` records, in report order."""
+
+TREND_KINDS: tuple[str, ...] = ("actor", "dyad", "country")
+"""``kind`` of ``trend.v1`` records, in report order."""
+
+TOP_TRENDS = 10
+"""Trend alerts listed in the report (strongest first)."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoryRow:
+    """One story, as the report lists it.
+
+    Attributes:
+        story_id: The story.
+        title: Headline of its first article.
+        articles: Distinct articles grouped into it.
+        labelled: Of those, articles with a label.
+        labelled_alert: Of those, articles labelled ``alert: true``.
+        level: Level of its last ``story_alert.v1`` record, or None without one.
+        status: Status of that record, or None.
+        events: Distinct ``event_id`` of its labelled articles, sorted.
+    """
+
+    story_id: str
+    title: str
+    articles: int
+    labelled: int
+    labelled_alert: int
+    level: str | None
+    status: str | None
+    events: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class EventStories:
+    """How the articles of one labelled event were grouped, and the first story alert.
+
+    Attributes:
+        event_id: The labelled event.
+        event_date: When it happened.
+        articles: Its articles present in the run.
+        stories: Distinct stories holding them.
+        first_story_alert: Story of the earliest story alert among those stories, or None.
+        first_story_alert_date: UTC date of that record's ``time``, or None.
+        lead_days: ``event_date - first_story_alert_date`` in days, or None.
+    """
+
+    event_id: str
+    event_date: date
+    articles: int
+    stories: int
+    first_story_alert: str | None
+    first_story_alert_date: date | None
+    lead_days: int | None
+
+
+@dataclass
+class StoryFigures:
+    """Story- and trend-level figures of one run (see :func:`story_figures`).
+
+    Attributes:
+        assignments: ``{article_id, story_id, match, matched}`` per article fed to the
+            story step, in processing order.
+        story_alerts: ``story_alert.v1`` records in publishing order.
+        trends: ``trend.v1`` records in publishing order.
+        stories: Distinct stories.
+        multi_article: Stories of two or more articles.
+        matches: Articles per grouping outcome (:data:`MATCHES`).
+        alerting: Stories with at least one ``story_alert.v1`` record.
+        article_alerts: ``alert.v1`` records of the run (articles with an alert).
+        records_by_change: Story-alert records naming each change (a record naming two
+            changes counts under both).
+        final_levels: Stories by the level of their last record ("none": no record).
+        closed: Alerting stories whose last record is ``status: closed``.
+        decision: Story-level alert decision against the labels.
+        scored: Stories with at least one labelled article (the decision's population).
+        events: Per labelled event, its stories; empty when no label has an ``event_id``.
+        merged: Stories whose labelled articles carry more than one ``event_id``.
+        disagreements: Scored stories whose decision differs from the labels.
+        trend_counts: Trend records per window and key kind.
+        top_trends: The :data:`TOP_TRENDS` strongest trend records.
+        counters: Engine counters (redeliveries, late articles, trend lateness).
+        warmup: Windows of history a trend key needs, per window name.
+    """
+
+    assignments: list[dict[str, Any]]
+    story_alerts: list[dict[str, Any]]
+    trends: list[dict[str, Any]]
+    stories: int = 0
+    multi_article: int = 0
+    matches: dict[str, int] = field(default_factory=dict)
+    alerting: int = 0
+    article_alerts: int = 0
+    records_by_change: dict[str, int] = field(default_factory=dict)
+    final_levels: dict[str, int] = field(default_factory=dict)
+    closed: int = 0
+    decision: TypeScore = field(default_factory=lambda: TypeScore("story alert", 0, 0, 0))
+    scored: int = 0
+    events: list[EventStories] = field(default_factory=list)
+    merged: list[StoryRow] = field(default_factory=list)
+    disagreements: list[StoryRow] = field(default_factory=list)
+    trend_counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    top_trends: list[dict[str, Any]] = field(default_factory=list)
+    counters: dict[str, int] = field(default_factory=dict)
+    warmup: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def collapse(self) -> float | None:
+        """Article alerts per alerting story, or None when no story alerted."""
+        return self.article_alerts / self.alerting if self.alerting else None
+
+    @property
+    def split(self) -> int:
+        """Labelled events whose articles fall into more than one story."""
+        return sum(1 for e in self.events if e.stories > 1)
+
+
+def _ordered(counts: Counter[str], order: Sequence[str]) -> dict[str, int]:
+    # The known names first (zeros included), then any other name seen, sorted.
+    return {**{name: counts.get(name, 0) for name in order},
+            **{name: counts[name] for name in sorted(counts) if name not in order}}
+
+
+def _trend_rank(record: dict[str, Any]) -> tuple[float, int, float, str, str, str]:
+    # Smallest p first; z is None when the baseline has no variance (the count stands
+    # out from a constant), which ranks above any finite z.
+    z = record.get("z")
+    return (float(record.get("p_value") or 0.0), 0 if z is None else 1, -float(z or 0.0),
+            str(record.get("key")), str(record.get("window")), str(record.get("window_start")))
+
+
+def story_figures(labels: dict[str, Label], outcomes: Sequence[Outcome],
+                  assignments: Sequence[dict[str, Any]], story_alerts: Sequence[dict[str, Any]],
+                  trends: Sequence[dict[str, Any]], *, counters: dict[str, int] | None = None,
+                  warmup: dict[str, int] | None = None) -> StoryFigures:
+    """Story- and trend-level figures from the story step's output (definitions in
+    :mod:`streams.replay.backtest`).
+
+    Args:
+        labels: The labels.
+        outcomes: The run's outcomes (article alerts and titles).
+        assignments: ``{article_id, story_id, match}`` per article, in processing order.
+        story_alerts: The ``story_alert.v1`` records.
+        trends: The ``trend.v1`` records.
+        counters: Engine counters to report as they are.
+        warmup: Windows of history a trend key needs, per window name (report order).
+    """
+    titles = {o.article_id: o.title for o in outcomes}
+    members: dict[str, dict[str, None]] = {}
+    for row in assignments:
+        members.setdefault(row["story_id"], {})[row["article_id"]] = None
+    last: dict[str, dict[str, Any]] = {}
+    first_time: dict[str, str] = {}
+    changes: Counter[str] = Counter()
+    for record in story_alerts:
+        sid = record["story_id"]
+        if sid not in last or record["revision"] >= last[sid]["revision"]:
+            last[sid] = record
+        first_time[sid] = min(first_time.get(sid, record["time"]), record["time"])
+        changes.update(record.get("changes") or ())
+
+    rows: dict[str, StoryRow] = {}
+    tp = fp = fn = 0
+    for sid, ids in members.items():
+        marked = [labels[a] for a in ids if a in labels]
+        latest = last.get(sid)
+        first = next(iter(ids))
+        rows[sid] = StoryRow(
+            sid, (latest or {}).get("title") or titles.get(first, ""), len(ids), len(marked),
+            sum(1 for lab in marked if lab.alert), latest["level"] if latest else None,
+            latest["status"] if latest else None,
+            tuple(sorted({lab.event_id for lab in marked if lab.event_id is not None})))
+        if marked:
+            wanted, raised = any(lab.alert for lab in marked), latest is not None
+            tp += wanted and raised
+            fp += raised and not wanted
+            fn += wanted and not raised
+
+    story_of = {row["article_id"]: row["story_id"] for row in assignments}
+    events: list[EventStories] = []
+    by_event: dict[str, tuple[date, list[str]]] = {}
+    for lab in labels.values():
+        if lab.event_id is not None and lab.event_date is not None:
+            by_event.setdefault(lab.event_id, (lab.event_date, []))[1].append(lab.article_id)
+    for event_id, (event_date, article_ids) in by_event.items():
+        sids = {story_of[a] for a in article_ids if a in story_of}
+        alerted = sorted((first_time[s], s) for s in sids if s in first_time)
+        when = day_of(alerted[0][0]) if alerted else "unknown"
+        day = date.fromisoformat(when) if when != "unknown" else None
+        events.append(EventStories(
+            event_id, event_date, sum(1 for a in article_ids if a in story_of), len(sids),
+            alerted[0][1] if alerted else None, day,
+            (event_date - day).days if day is not None else None))
+    events.sort(key=lambda e: (e.event_date, e.event_id))
+
+    levels: Counter[str] = Counter(r.level or "none" for r in rows.values())
+    trend_counts: dict[str, dict[str, int]] = {}
+    windows = list(warmup or {})
+    windows += sorted({str(t["window"]) for t in trends} - set(windows))
+    kinds = list(_ordered(Counter(str(t["kind"]) for t in trends), TREND_KINDS))
+    for window in windows:
+        seen = Counter(str(t["kind"]) for t in trends if t["window"] == window)
+        trend_counts[window] = {kind: seen.get(kind, 0) for kind in kinds}
+    return StoryFigures(
+        assignments=list(assignments), story_alerts=list(story_alerts), trends=list(trends),
+        stories=len(members), multi_article=sum(1 for ids in members.values() if len(ids) > 1),
+        matches=_ordered(Counter(str(row["match"]) for row in assignments), MATCHES),
+        alerting=len(last), article_alerts=sum(1 for o in outcomes if o.level is not None),
+        records_by_change=_ordered(changes, CHANGES),
+        final_levels={"none": levels.get("none", 0), **{lvl: levels.get(lvl, 0) for lvl in LEVELS}},
+        closed=sum(1 for r in last.values() if r["status"] == "closed"),
+        decision=TypeScore("story alert", tp, fp, fn),
+        scored=sum(1 for r in rows.values() if r.labelled),
+        events=events, merged=[r for r in rows.values() if len(r.events) > 1],
+        disagreements=[r for r in rows.values() if r.labelled
+                       and (r.labelled_alert > 0) != (r.level is not None)],
+        trend_counts=trend_counts, top_trends=sorted(trends, key=_trend_rank)[:TOP_TRENDS],
+        counters=dict(counters or {}), warmup=dict(warmup or {}))
+
+
 @dataclass
 class RunResult:
     """One pass of the pipeline over the archive, scored.
@@ -406,6 +641,7 @@ class RunResult:
         alert: Score of the alert decision.
         micro: Micro average over types.
         seconds: Wall-clock time of the pass.
+        stories: Story- and trend-level figures, or None when the story step was skipped.
     """
 
     knowledge_dir: Path | None
@@ -416,6 +652,7 @@ class RunResult:
     alert: TypeScore = field(default_factory=lambda: TypeScore("alert", 0, 0, 0))
     micro: TypeScore = field(default_factory=lambda: TypeScore("micro", 0, 0, 0))
     seconds: float = 0.0
+    stories: StoryFigures | None = None
 
 
 @dataclass

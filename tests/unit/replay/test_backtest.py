@@ -210,6 +210,7 @@ class TestWorkedExample:
         text = written[0].read_text()
         for heading in ("## Alert decision", "## Precision and recall per event type",
                         "## Alerts per day", "## Score distribution", "## Lead time",
+                        "## Stories", "### Story alert decision", "## Trends",
                         "## Comparison with the baseline rule set"):
             assert heading in text
         assert text == render_markdown(result, charts=False)
@@ -222,7 +223,9 @@ class TestWorkedExample:
                               Settings())
         written = write_report(result, tmp_path / "rep")
         assert [p.name for p in written] == ["report.md", "alerts_per_day.png",
-                                             "score_distribution.png", "per_type.png"]
-        for png in written[1:]:
+                                             "score_distribution.png", "per_type.png",
+                                             "stories.jsonl", "story_alerts.jsonl",
+                                             "trends.jsonl"]
+        for png in written[1:4]:
             assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
         assert "](per_type.png)" in written[0].read_text()
