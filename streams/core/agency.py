@@ -61,7 +61,8 @@ _LIST_FIELDS: Mapping[str, tuple[tuple[str, str], ...]] = MappingProxyType({
     "titles": (("titles", "values"),),
     "events": (("event_rules", "rules"), ("event_modes", "modes"), ("event_words", "words")),
     "domains": (("domains", "values"),),
-    "law_enforcement": (("law_rules", "rules"), ("armed_sectors", "armed_sectors")),
+    "law_enforcement": (("law_rules", "rules"), ("armed_sectors", "armed_sectors"),
+                        ("civic_sectors", "civic_sectors")),
     "judicial": (("judicial_cues", "cues"), ("judicial_types", "types"),
                  ("judicial_modes", "modes")),
     "background": (("background_cues", "cues"),),
@@ -108,6 +109,9 @@ class AgencyRules:
             investigates ("Italian police arrest 150 in an anti-Mafia raid").
         armed_sectors: Generic-agent sectors whose arrests are political
             whatever the target (soldiers, rebels detaining people).
+        civic_sectors: Generic-agent sectors whose arrest, detention or
+            deportation is political whoever carries it out (activists,
+            aid workers, journalists): repression of civil society.
         background_cues: Phrases that open the setting of the
             reported event ("amid", "despite"): a trigger at most
             ``background_window`` words after one, in the same phrase (no
@@ -135,6 +139,7 @@ class AgencyRules:
     judicial_modes: frozenset[str] = frozenset()
     law_rules: frozenset[str] = frozenset()
     armed_sectors: frozenset[str] = frozenset()
+    civic_sectors: frozenset[str] = frozenset()
     background_cues: frozenset[str] = frozenset()
     background_window: int = 10
 
@@ -286,15 +291,32 @@ class AgencyJudge:
     def _political_enforcement(self, signal: Signal, target: int,
                                sentences: dict[int, bool]) -> bool:
         """True when an arrest or investigation is political: its target is a
-        political actor, its source an armed force, or the sentence names a
-        political event."""
+        political actor or of civil society (activists, journalists), its
+        source an armed force, or the sentence names a political event."""
         if target == _STRONG:
+            return True
+        rules = self.rules
+        if self._civic_target(signal):
             return True
         source = signal.source
         if (source is not None and source.startswith("agent:")
-                and source.split(":", 2)[1] in self.rules.armed_sectors):
+                and source.split(":", 2)[1] in rules.armed_sectors):
             return True
         return self._event(signal, sentences)
+
+    def _law_verdict(self, signal: Signal, target: int,
+                     sentences: dict[int, bool]) -> Signal | None:
+        """The judged signal when the law-enforcement rule decides it, else None:
+        ordinary enforcement does not count, repression of civil society does."""
+        if not self._political_enforcement(signal, target, sentences):
+            return _unpolitical(signal, "law enforcement without a political target")
+        return signal if self._civic_target(signal) else None
+
+    def _civic_target(self, signal: Signal) -> bool:
+        """True when the target is of civil society: activists, journalists."""
+        aim = signal.target
+        return (aim is not None and aim.startswith("agent:")
+                and aim.split(":", 2)[1] in self.rules.civic_sectors)
 
     def _judicial_frame(self, signal: Signal) -> bool:
         """True when the trigger is the charge of a legal proceeding.
@@ -368,10 +390,11 @@ class AgencyJudge:
                 strengths[slot] = value
             best = max(strengths)
             reason: str | None = None
-            if s.rule in rules.law_rules and not self._political_enforcement(
-                    s, strengths[1], sentences):
-                out.append(_unpolitical(s, "law enforcement without a political target"))
-                continue
+            if s.rule in rules.law_rules:
+                decided = self._law_verdict(s, strengths[1], sentences)
+                if decided is not None:
+                    out.append(decided)
+                    continue
             if damp and domain is not None:
                 # Clear agency: the political actor is the one acting.
                 ok = strengths[0] == _STRONG and self._event(s, sentences)

@@ -238,7 +238,8 @@ LAW = AgencyJudge(AgencyRules.from_rows([
     {"kind": "actor_types", "values": ["country"]},
     {"kind": "sectors", "values": ["MIL", "OPP"], "weak": ["COP"]},
     {"kind": "events", "words": ["protesters"]},
-    {"kind": "law_enforcement", "rules": ["coerce.arrest"], "armed_sectors": ["MIL"]},
+    {"kind": "law_enforcement", "rules": ["coerce.arrest"], "armed_sectors": ["MIL"],
+     "civic_sectors": ["MED", "NGO"]},
 ]), {})
 
 
@@ -272,6 +273,15 @@ class TestLawEnforcement:
         out = self._arrest(text, "agent:MIL", None, [
             _actor(text, "Soldiers", "agent:MIL", "organisation")])
         assert out.political
+
+    def test_arrest_of_journalists_or_activists_is_political(self) -> None:
+        """Jailing the press or civil society is repression, whoever makes the arrest."""
+        for words, sector in (("three journalists", "agent:MED"), ("two activists", "agent:NGO")):
+            text = f"Police arrested {words}."
+            out = self._arrest(text, "agent:COP", sector, [
+                _actor(text, "Police", "agent:COP", "organisation"),
+                _actor(text, words, sector, "organisation")])
+            assert out.political, words
 
     def test_arrest_of_protesters_is_political(self) -> None:
         """A political event word in the sentence makes the arrest political."""
