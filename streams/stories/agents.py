@@ -28,6 +28,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import time
 from typing import Any
 
 import faust
@@ -38,7 +39,8 @@ from streams.stories.engine import StoryEngine, StoryInput
 from streams.stories.record import compact_record
 from streams.stories.similarity import Features
 
-__all__ = ["ASSIGNED_TOPIC", "INPUT_TOPIC", "compact_record", "enabled", "register"]
+__all__ = ["ASSIGNED_TOPIC", "INPUT_TOPIC", "OffsetGate", "committed_offset", "compact_record",
+           "enabled", "read_range", "register", "replay_committed"]
 
 log = logging.getLogger(__name__)
 
@@ -51,40 +53,111 @@ def enabled(env: dict[str, str] | None = None) -> bool:
     return Settings.from_env(env if env is not None else os.environ).stories
 
 
-def replay_committed(settings: Settings, topic: str, engine: StoryEngine,
-                     timeout: float = 10.0) -> int:
-    """Rebuild ``engine`` from ``topic`` up to the worker group's committed offset.
-
-    The story step is deterministic, so feeding it the records it had already
-    processed (their outputs are on the broker) gives back the state it had; the
-    records after the committed offset are redelivered by Faust and give the same
-    outputs, with the same ids. Returns the number of records replayed."""
+def committed_offset(settings: Settings, topic: str) -> int:
+    """The worker group's committed offset of ``topic`` (one partition), 0 when none."""
     from kafka import TopicPartition
 
     from streams import clients
 
-    tp = TopicPartition(topic, 0)
-    cons = clients.consumer(settings, group_id=settings.app_id, enable_auto_commit=False,
-                            consumer_timeout_ms=int(timeout * 1000))
+    cons = clients.consumer(settings, group_id=settings.app_id, enable_auto_commit=False)
     try:
-        committed = cons.committed(tp)
-        if not committed:
-            return 0
-        cons.assign([tp])
-        cons.seek_to_beginning(tp)
-        n = 0
-        while cons.position(tp) < committed:
-            batch = cons.poll(timeout_ms=int(timeout * 1000), max_records=500)
-            if not batch:
-                break
-            for msg in batch.get(tp, []):
-                if msg.offset >= committed:
-                    break
-                _process(engine, codec.loads(msg.value))
-                n += 1
-        return n
+        return int(cons.committed(TopicPartition(topic, 0)) or 0)
     finally:
         cons.close()
+
+
+def read_range(settings: Settings, topic: str, start: int, end: int,
+               timeout: float = 120.0) -> list[bytes]:
+    """The values at offsets ``[start, end)`` of ``topic`` (one partition), in order.
+
+    Raises:
+        TimeoutError: when the range could not be read within ``timeout`` seconds (the
+            worker must not go on with a hole in the story step's input).
+    """
+    from kafka import TopicPartition
+
+    from streams import clients
+
+    if end <= start:
+        return []
+    tp = TopicPartition(topic, 0)
+    cons = clients.consumer(settings, enable_auto_commit=False)
+    values: list[bytes] = []
+    try:
+        cons.assign([tp])
+        cons.seek(tp, start)
+        deadline = time.monotonic() + timeout
+        while start + len(values) < end:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"read {len(values)} of the {end - start} records at "
+                                   f"offsets {start}..{end - 1} of {topic} in {timeout:g} s")
+            # An empty poll is no end: the fetch may still be on its way.
+            for msg in cons.poll(timeout_ms=1000, max_records=500).get(tp, []):
+                if start + len(values) <= msg.offset < end:
+                    values.append(msg.value)
+        return values
+    finally:
+        cons.close()
+
+
+def replay_committed(settings: Settings, topic: str, engine: StoryEngine) -> tuple[int, int]:
+    """Rebuild ``engine`` from ``topic`` up to the worker group's committed offset.
+
+    The story step is deterministic, so feeding it the records it had already
+    processed (their outputs are on the broker) gives back the state it had; the
+    records from the committed offset on are redelivered and give the same outputs,
+    with the same ids. Returns the number of records replayed and the next offset the
+    engine expects."""
+    committed = committed_offset(settings, topic)
+    for value in read_range(settings, topic, 0, committed):
+        _process(engine, codec.loads(value))
+    return committed, committed
+
+
+class OffsetGate:
+    """Applies the story step's input to the engine in offset order, each offset once.
+
+    Faust may hand the agent records that the engine already has (a stale fetch from
+    before the seek to the committed offset, after a restart) and may skip ahead of the
+    engine (the committed offset moved past what was replayed). The gate tells, per
+    delivered offset, whether to skip it, to first read the missing offsets directly,
+    or to process it.
+    """
+
+    def __init__(self, next_offset: int | None = None) -> None:
+        """``next_offset``: the first offset the engine lacks (None: take the first
+        delivered one as the start)."""
+        self.next_offset = next_offset
+        self.skipped = 0
+        self.filled = 0
+
+    def admit(self, offset: int) -> tuple[int, int] | None:
+        """None to skip ``offset``; else the range ``[start, offset)`` to read and
+        process before it (empty when there is no gap)."""
+        if self.next_offset is None:
+            self.next_offset = offset
+        if offset < self.next_offset:
+            self.skipped += 1
+            return None
+        gap = (self.next_offset, offset)
+        self.filled += offset - self.next_offset
+        self.next_offset = offset + 1
+        return gap
+
+
+def _table_update(old: bytes | None, rec: dict[str, Any]) -> bytes | None:
+    """The ``story-articles`` value after one assignment; None for a redelivery."""
+    state = codec.loads(old) if old else {"story_id": rec["story_id"], "articles": 0,
+                                          "article_ids": [], "sources": []}
+    if rec["article_id"] in state["article_ids"]:
+        return None
+    state["articles"] += 1
+    if len(state["article_ids"]) < 100:
+        state["article_ids"].append(rec["article_id"])
+    if rec["source"] and rec["source"] not in state["sources"] and len(state["sources"]) < 100:
+        state["sources"].append(rec["source"])
+    state["last_seen"] = rec["published_at"]
+    return codec.dumps(state)
 
 
 def _process(engine: StoryEngine, rec: dict[str, Any]) -> Any:
@@ -120,43 +193,47 @@ def register(app: faust.App, settings: Settings, *, replay: bool = True) -> dict
         fut = await topic.send(key=key, value=value, force=True)
         await fut  # delivered before the input event is acked
 
+    async def step(value: bytes) -> None:
+        rec = codec.loads(value)
+        out = _process(engine, rec)
+        for a in out.story_alerts:
+            await send(alerts, a["story_id"].encode(), codec.dumps(a))
+        for t in out.trends:
+            await send(trends, t["key"].encode(), codec.dumps(t))
+        await send(assigned, out.story_id.encode(), codec.dumps(
+            {"article_id": rec["article_id"], "story_id": out.story_id,
+             "match": out.match.reason, "matched": out.match.matched,
+             "published_at": rec["published_at"], "source": rec["source"]}))
+
     @app.agent(story_input, concurrency=1, name="stories-group")
     async def stories_group(stream: faust.StreamT[bytes]) -> None:
+        loop = asyncio.get_running_loop()
+        name = story_input.get_topic_name()
+        gate = OffsetGate()
         if replay:
-            n = await asyncio.get_running_loop().run_in_executor(
-                None, replay_committed, settings, story_input.get_topic_name(), engine)
-            log.info("story state rebuilt from %d records of %s", n,
-                     story_input.get_topic_name())
-        async for value in stream:
-            rec = codec.loads(value)
-            out = _process(engine, rec)
-            for a in out.story_alerts:
-                await send(alerts, a["story_id"].encode(), codec.dumps(a))
-            for t in out.trends:
-                await send(trends, t["key"].encode(), codec.dumps(t))
-            await send(assigned, out.story_id.encode(), codec.dumps(
-                {"article_id": rec["article_id"], "story_id": out.story_id,
-                 "match": out.match.reason, "matched": out.match.matched,
-                 "published_at": rec["published_at"], "source": rec["source"]}))
+            n, gate.next_offset = await loop.run_in_executor(
+                None, replay_committed, settings, name, engine)
+            log.info("story state rebuilt from %d records of %s", n, name)
+        async for event in stream.events():
+            gap = gate.admit(event.message.offset)
+            if gap is None:
+                continue  # the engine has it already
+            if gap[0] < gap[1]:
+                log.warning("records %d..%d of %s were not delivered; reading them",
+                            gap[0], gap[1] - 1, name)
+                for value in await loop.run_in_executor(None, read_range, settings, name,
+                                                        *gap):
+                    await step(value)
+            await step(event.value)
 
     @app.agent(assigned, concurrency=1, name="stories-table")
     async def stories_table(stream: faust.StreamT[bytes]) -> None:
         async for event in stream.events():
             rec = codec.loads(event.value)
             key = rec["story_id"].encode()
-            old = table.get(key)
-            state = codec.loads(old) if old else {"story_id": rec["story_id"], "articles": 0,
-                                                  "article_ids": [], "sources": []}
-            if rec["article_id"] in state["article_ids"]:
-                continue  # a redelivery
-            state["articles"] += 1
-            if len(state["article_ids"]) < 100:
-                state["article_ids"].append(rec["article_id"])
-            if rec["source"] and rec["source"] not in state["sources"] \
-                    and len(state["sources"]) < 100:
-                state["sources"].append(rec["source"])
-            state["last_seen"] = rec["published_at"]
-            table[key] = codec.dumps(state)
+            state = _table_update(table.get(key), rec)
+            if state is not None:
+                table[key] = state
 
     return {"engine": engine, "table": table, "agents": (stories_group, stories_table),
             "topics": {"input": story_input, "assigned": assigned, "trends": trends}}

@@ -4,6 +4,7 @@ the same outputs, byte for byte."""
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -106,6 +107,9 @@ class StoryEngine:
         self.watermark = float("-inf")
         self._next_sweep = float("-inf")
         self._closed: dict[str, float] = {}
+        # Article id -> its story id, by event time, for redeliveries (see StoryOptions).
+        self._seen: dict[str, str] = {}
+        self._seen_order: list[tuple[float, str]] = []
         self.stats = {"articles": 0, "late": 0, "redeliveries": 0, "stories": 0}
 
     def _story_info(self, story_id: str) -> dict[str, Any] | None:
@@ -119,6 +123,10 @@ class StoryEngine:
         if time <= self.watermark:
             return []
         self.watermark = time
+        horizon = time - self.story_options.redelivery_memory
+        order = self._seen_order
+        while order and order[0][0] < horizon:
+            self._seen.pop(heapq.heappop(order)[1], None)
         self.index.advance(time)
         self.trends.advance(time)
         if time < self._next_sweep:
@@ -162,6 +170,11 @@ class StoryEngine:
         if t is None:
             t = self.watermark if self.watermark != float("-inf") else 0.0
         alerts = self._advance(t)
+        known = self._seen.get(item.article_id)
+        if known is not None:  # a redelivery: its first answer, nothing changes
+            self.stats["redeliveries"] += 1
+            return StoryOutput(known, Match(known, "redelivery", item.article_id, 1.0),
+                               tuple(alerts), ())
         feats = feats if feats is not None else features(item.text, item.title, item.url)
         ctx = context_of(item.analysis)
         match = self.index.match(item.article_id, t, feats, ctx)
@@ -175,6 +188,8 @@ class StoryEngine:
         if late:
             self.stats["late"] += 1
         self.index.add(item.article_id, match.story_id, t, feats, ctx)
+        self._seen[item.article_id] = match.story_id
+        heapq.heappush(self._seen_order, (t, item.article_id))
         story = self.stories.get(match.story_id)
         if story is None:
             story = Story(match.story_id, item.article_id, item.title, t, t)

@@ -37,6 +37,10 @@ class StoryOptions:
     max_sources_listed: int = 50
     max_actors: int = 50
     max_evidence: int = 3
+    redelivery_memory: float = 7 * 24 * 3600.0
+    """Event time an article id is remembered after it arrived, so that a redelivery
+    (at-least-once: a restarted worker republishes what it had not committed) gets
+    its first answer back even after the grouping index and the story dropped it."""
 
 
 def _level_index(level: str | None) -> int:

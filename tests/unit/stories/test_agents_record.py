@@ -80,3 +80,39 @@ def test_story_record_is_bounded_for_a_run_on_article() -> None:
     assert all(len(s["sentence"]) <= 1000 for s in record["analysis"]["signals"])
     assert all(s["trigger"].lower() in s["sentence"].lower()
                for s in record["analysis"]["signals"])
+
+
+class TestOffsetGate:
+    """The story step applies each input offset once, in order, whatever Faust delivers."""
+
+    def test_in_order_offsets_pass(self) -> None:
+        from streams.stories.agents import OffsetGate
+
+        gate = OffsetGate(0)
+        assert [gate.admit(o) for o in (0, 1, 2)] == [(0, 0), (1, 1), (2, 2)]
+        assert (gate.skipped, gate.filled) == (0, 0)
+
+    def test_a_stale_fetch_before_the_seek_is_skipped(self) -> None:
+        """Offsets below what the replay rebuilt are already in the engine."""
+        from streams.stories.agents import OffsetGate
+
+        gate = OffsetGate(4)
+        assert [gate.admit(o) for o in (0, 1, 4, 5)] == [None, None, (4, 4), (5, 5)]
+        assert gate.skipped == 2
+
+    def test_a_skip_ahead_asks_for_the_missing_offsets_first(self) -> None:
+        from streams.stories.agents import OffsetGate
+
+        gate = OffsetGate(2)
+        assert gate.admit(2) == (2, 2)
+        assert gate.admit(6) == (3, 6)  # read 3, 4, 5, then process 6
+        assert gate.admit(7) == (7, 7)
+        assert gate.admit(5) is None  # a late redelivery of a filled one
+        assert gate.filled == 3
+
+    def test_without_a_replay_the_first_offset_starts(self) -> None:
+        from streams.stories.agents import OffsetGate
+
+        gate = OffsetGate()
+        assert gate.admit(10) == (10, 10)
+        assert gate.admit(9) is None

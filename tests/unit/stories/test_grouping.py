@@ -118,6 +118,25 @@ def test_redelivery_gets_the_same_story_and_publishes_nothing_new() -> None:
     assert eng.stories[first.story_id].articles == 1
 
 
+def test_a_redelivery_after_the_story_closed_changes_nothing() -> None:
+    """A restarted worker may republish an article days of event time later, once its
+    story has closed and the index dropped it: it gets its first story id back and
+    publishes nothing; only after the redelivery memory is it an article again."""
+    a, b = _two_distinct()
+    eng = StoryEngine()
+    first = feed(eng, "r1", a["text"], at(0))
+    feed(eng, "r2", b["text"], at(100))  # event time moves on: r1's story closes
+    assert first.story_id not in eng.stories
+    again = feed(eng, "r1", a["text"], at(0))
+    assert (again.story_id, again.match.reason) == (first.story_id, "redelivery")
+    assert again.story_alerts == ()
+    assert again.trends == ()
+    assert first.story_id not in eng.stories
+    feed(eng, "r3", b["text"] + " More.", at(100 + 24 * 8))  # past the memory
+    late = feed(eng, "r1", a["text"], at(100 + 24 * 8))
+    assert late.match.reason != "redelivery"
+
+
 def test_grouping_is_deterministic() -> None:
     stream = list(RECORDS[:120])
 
