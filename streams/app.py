@@ -21,10 +21,10 @@ from typing import IO, Any
 
 import faust
 from faust.transport.drivers.aiokafka import Producer as AIOKafkaDriverProducer
-from faust.types import EventT
+from faust.types import TP, EventT
 from faust.web import Request, Response, View
 
-from streams import __version__, codec, health, poison, reconnect, topology
+from streams import __version__, clients, codec, health, poison, reconnect, topology
 from streams.config import MAX_MESSAGE_BYTES, Settings
 from streams.core.analyze import Analyzer
 from streams.metrics import Metrics
@@ -198,11 +198,14 @@ async def publish(outputs: Mapping[str, Any], records: tuple[Outgoing, ...],
 
 
 def _delivered(event: Any, routed: Routed, metrics: Metrics, started: float,
-               journal: poison.AttemptJournal | None = None) -> None:
-    event.ack()
-    if journal is not None:
+               journal: poison.AttemptJournal | None = None,
+               origin: Origin | None = None) -> None:
+    if event is not None:
+        event.ack()
         message = event.message
-        journal.done(message.topic, message.partition, message.offset)
+        origin = Origin(message.topic, message.partition, message.offset)
+    if journal is not None and origin is not None:
+        journal.done(origin.topic, origin.partition, origin.offset)
     metrics.observe(level=routed.level, error=routed.error,
                     seconds=time.perf_counter() - started)
 
@@ -242,24 +245,78 @@ def _guarded_route(value: bytes | None, key: bytes | None, origin: Origin, core:
 
 @dataclass(frozen=True, slots=True)
 class _Ready:
-    """One analysed input message of a batch, waiting to be published."""
+    """One analysed input message of a batch, waiting to be published (``event`` is
+    None for a message read directly because Faust skipped it, see :class:`_InputGaps`)."""
 
-    event: EventT[bytes]
+    event: EventT[bytes] | None
     routed: Routed
     headers: list[tuple[str, bytes]] | None
     started: float
+    origin: Origin | None = None
+
+
+class _InputGaps:
+    """Finds input messages Faust skipped and reads them directly.
+
+    After a restart with several agents and a table, faust-streaming sometimes hands
+    the agent a partition's messages from one past the group's committed offset: the
+    message at the committed offset is never delivered, and Faust's commit then moves
+    past it as a gap. Per partition the agent knows the next offset it expects (at
+    first sight, the committed one); a delivered offset beyond it is checked against
+    the committed offset, and the messages in between are read with kafka-python and
+    analysed before it, so nothing is lost (at-least-once: one another worker handled
+    may be handled again, with the same outputs)."""
+
+    def __init__(self, settings: Settings,
+                 committed: Callable[[str, int], int | None]) -> None:
+        """``committed`` gives the offset the consumer was positioned at for a
+        partition (the group's committed one), None when unknown."""
+        self.settings = settings
+        self.committed = committed
+        self.expected: dict[tuple[str, int], int] = {}
+        self.filled = 0
+
+    def missing(self, topic: str, partition: int, offset: int) -> list[Any]:
+        """The skipped messages before ``offset`` (usually none), in order."""
+        key = (topic, partition)
+        expected = self.expected.get(key)
+        self.expected[key] = max(offset + 1, expected or 0)
+        if expected is not None and offset <= expected:
+            return []
+        committed = self.committed(topic, partition)
+        if committed is None:
+            return []
+        start = committed if expected is None else max(committed, expected)
+        if start >= offset:
+            return []
+        log.warning("input %s[%d] offsets %d..%d were not delivered; reading them",
+                    topic, partition, start, offset - 1)
+        records = clients.read_range(self.settings, topic, start, offset, partition)
+        self.filled += len(records)
+        return records
 
 
 def _analyse_batch(batch: Sequence[EventT[bytes]], core: Analyzer, settings: Settings,
-                   journal: poison.AttemptJournal) -> list[_Ready]:
+                   journal: poison.AttemptJournal,
+                   gaps: _InputGaps | None = None) -> list[_Ready]:
     """Route every message of ``batch`` (poison check, time budget, publish limit).
 
     Each message is noted in the attempt journal just before its own analysis,
     so a crash is charged to the message that was being analysed, as without batches.
+    With ``gaps``, messages Faust skipped before one of the batch are routed first.
     """
     ready: list[_Ready] = []
     for event in batch:
         message = event.message
+        if gaps is not None:
+            for skipped in gaps.missing(message.topic, message.partition, message.offset):
+                at = Origin(skipped.topic, skipped.partition, skipped.offset)
+                begun = time.perf_counter()
+                routed = _guarded_route(skipped.value, skipped.key, at, core, settings,
+                                        journal)
+                routed = fit_for_publish(routed, skipped.value, skipped.key, at)
+                ready.append(_Ready(None, routed, carried_headers(skipped.headers), begun,
+                                    at))
         started = time.perf_counter()
         origin = Origin(message.topic, message.partition, message.offset)
         routed = _guarded_route(message.value, message.key, origin, core, settings, journal)
@@ -279,7 +336,7 @@ async def _publish_batch(outputs: Mapping[str, Any], ready: Sequence[_Ready], me
     for item in ready:
         await publish(outputs, item.routed.records,
                       partial(_delivered, item.event, item.routed, metrics, item.started,
-                              journal),
+                              journal, item.origin),
                       item.headers)
 
 
@@ -480,9 +537,16 @@ def create_app(settings: Settings, analyzer: Analyzer | None = None, *,
     async def analyze_articles(stream: faust.StreamT[bytes]) -> None:
         stream.enable_acks = False  # acked in publish() once the outputs are stored
         journal = poison.AttemptJournal(settings.data_dir / "attempts", settings.max_attempts)
+        def positioned_at(topic: str, partition: int) -> int | None:
+            # The committed offsets the consumer sought to at assignment (no I/O).
+            offsets = getattr(app.consumer, "_committed_offset", None)
+            found = offsets.get(TP(topic, partition)) if offsets is not None else None
+            return int(found) if isinstance(found, int) else None
+
+        gaps = _InputGaps(settings, positioned_at)
 
         def handle(batch: list[EventT[bytes]]) -> list[_Ready]:
-            return _analyse_batch(batch, core, settings, journal)
+            return _analyse_batch(batch, core, settings, journal, gaps)
 
         async def send(ready: list[_Ready]) -> None:
             await _publish_batch(outputs, ready, metrics, journal)

@@ -7,16 +7,18 @@ these. Security settings reach every client through one function.
 from __future__ import annotations
 
 import contextlib
+import time
 from typing import Any
 
-from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
+from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.admin import NewTopic
 from kafka.errors import KafkaError, TopicAlreadyExistsError
 
 from streams.config import Settings
 from streams.errors import EscwatchError
 
-__all__ = ["KafkaUnavailableError", "admin", "consumer", "ensure_topics", "producer"]
+__all__ = ["KafkaUnavailableError", "admin", "committed_offset", "consumer", "ensure_topics",
+           "producer", "read_range"]
 
 
 class KafkaUnavailableError(EscwatchError):
@@ -92,3 +94,48 @@ def ensure_topics(settings: Settings, names: list[str], partitions: int | None =
                 client.create_topics(new)
     finally:
         client.close()
+
+
+def committed_offset(settings: Settings, topic: str, partition: int = 0) -> int:
+    """The worker group's committed offset of one partition, 0 when none.
+
+    Read with the admin API: a consumer in the worker's group, even one that never
+    subscribes, is no business of the group while Faust runs in it."""
+    client = admin(settings)
+    try:
+        groups = client.list_group_offsets(settings.app_id)
+    finally:
+        client.close()
+    found = (groups or {}).get(settings.app_id, {}).get(TopicPartition(topic, partition))
+    offset = getattr(found, "offset", None)
+    return int(offset) if offset is not None and offset >= 0 else 0
+
+
+def read_range(settings: Settings, topic: str, start: int, end: int, partition: int = 0,
+               timeout: float = 120.0) -> list[Any]:
+    """The records at offsets ``[start, end)`` of one partition, in order (no group).
+
+    Raises:
+        TimeoutError: when the range could not be read within ``timeout`` seconds.
+    """
+    if end <= start:
+        return []
+    tp = TopicPartition(topic, partition)
+    cons = consumer(settings, enable_auto_commit=False)
+    records: list[Any] = []
+    try:
+        cons.assign([tp])
+        cons.seek(tp, start)
+        deadline = time.monotonic() + timeout
+        while start + len(records) < end:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"read {len(records)} of the {end - start} records at "
+                                   f"offsets {start}..{end - 1} of {topic}[{partition}] in "
+                                   f"{timeout:g} s")
+            # An empty poll is no end: the fetch may still be on its way.
+            for msg in cons.poll(timeout_ms=1000, max_records=500).get(tp, []):
+                if start + len(records) <= msg.offset < end:
+                    records.append(msg)
+        return records
+    finally:
+        cons.close()

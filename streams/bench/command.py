@@ -17,6 +17,7 @@ from streams.bench.e2e import print_e2e, run_e2e
 from streams.bench.file_replay import print_replay, run_replay
 from streams.bench.paths import BenchPaths
 from streams.bench.scale import print_scale, run_scale
+from streams.bench.stories import print_stories, run_stories
 from streams.bench.worst import print_worst, run_worst
 
 __all__ = ["PROFILE_DEFAULT", "main"]
@@ -70,6 +71,15 @@ def _parser() -> argparse.ArgumentParser:
                        help="each cell's latency phase, seconds")
     scale.add_argument("--core-repeats", dest="core_repeats", type=int, default=3,
                        help="timed passes of the core on the same corpus")
+    stories = argparse.ArgumentParser(add_help=False)
+    stories.add_argument("--stories-rate", dest="stories_rate", type=float, default=100_000,
+                         help="articles per day of event time (stories)")
+    stories.add_argument("--stories-days", dest="stories_days", type=float, default=4.0,
+                         help="days of event time fed (stories; the index holds 78 h)")
+    stories.add_argument("--stories-actors", dest="stories_actors", type=int, default=2000,
+                         help="actors the synthetic signals are drawn from (stories)")
+    stories.add_argument("--stories-reposts", dest="stories_reposts", type=float,
+                         default=0.3, help="share of reposts in the stream (stories)")
     replay = argparse.ArgumentParser(add_help=False)
     replay.add_argument("--replay-articles", dest="replay_articles", type=int,
                         default=100_000, help="articles replayed")
@@ -86,12 +96,17 @@ def _parser() -> argparse.ArgumentParser:
     e2e_parser = sub.add_parser("e2e", parents=[common, e2e],
                                 help="one worker through the broker")
     e2e_parser.add_argument("--keep", action="store_true", help="keep the worker's files")
+    e2e_parser.add_argument("--stories", action="store_true",
+                            help="run the worker with the story agents on (ESCWATCH_STORIES=1); "
+                            "an article counts once the story step has grouped it")
     scale_parser = sub.add_parser("scale", parents=[common, scale],
                                   help="1 and 2 workers x 1 and 4 partitions, beside the core")
     scale_parser.add_argument("--timeout", type=float, default=600.0,
                               help="give up on a cell after, seconds")
     scale_parser.add_argument("--keep", action="store_true", help="keep the workers' files")
     sub.add_parser("replay", parents=[common, replay], help="file replay of 100,000 articles")
+    sub.add_parser("stories", parents=[common, stories],
+                   help="memory and time of the story step's state at a daily rate, no broker")
     sub.add_parser("worst", parents=[common],
                    help="1 MB articles of the worst shapes: time, peak RSS, output size")
     all_parser = sub.add_parser("all", parents=[common, core, replay, scale],
@@ -139,6 +154,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif name == "worst":
             results["worst"] = run_worst(args)
             print_worst(results["worst"])
+        elif name == "stories":
+            results["stories"] = run_stories(args)
+            print_stories(results["stories"])
         elif name == "replay":
             ns = argparse.Namespace(**{**vars(args), "articles": args.replay_articles,
                                        "corpus": (args.corpus or [where.news_corpus])[:1]})

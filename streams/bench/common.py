@@ -68,6 +68,8 @@ TARGETS: tuple[Target, ...] = (
            "articles/s"),
     Target("e2e_articles_per_s", "end to end, one worker, sustained", ">=", 300.0,
            "articles/s"),
+    Target("e2e_stories_articles_per_s", "end to end, one worker, stories and trends on",
+           ">=", 300.0, "articles/s"),
     Target("latency_p99_ms", "ingest-to-alert p99 at the offered rate", "<=", 250.0, "ms"),
     Target("worker_peak_rss_mb", "worker peak RSS (with children)", "<=", 300.0, "MB"),
     Target("scale_overhead_ratio", "one worker end to end / core alone, same corpus", ">=",

@@ -82,10 +82,10 @@ class _RssSampler:
 
 
 def _worker_settings(settings: Settings, run_id: str, data_dir: Path,
-                     partitions: int = 1) -> Settings:
+                     partitions: int = 1, stories: bool = False) -> Settings:
     """The bench worker's settings: its own app id, private topics (the configured
     names suffixed ``.bench-<run id>``) of ``partitions`` partitions, state folder
-    and web port."""
+    and web port; with ``stories`` the story agents on."""
     tag = f"bench-{run_id}"
     return replace(
         settings, app_id=f"{settings.app_id}-{tag}", run_id=None, partitions=partitions,
@@ -93,6 +93,7 @@ def _worker_settings(settings: Settings, run_id: str, data_dir: Path,
         topic_analyzed=f"{settings.topic_analyzed}.{tag}",
         topic_alerts=f"{settings.topic_alerts}.{tag}",
         topic_deadletter=f"{settings.topic_deadletter}.{tag}",
+        topic_trends=f"{settings.topic_trends}.{tag}", stories=stories,
         data_dir=data_dir, web_port=_free_port(), log_level="WARNING")
 
 
@@ -147,6 +148,10 @@ def broker_and_corpus(args: argparse.Namespace) -> tuple[Settings, Path, list[di
 def run_e2e(args: argparse.Namespace) -> dict[str, Any]:
     """One real worker on private topics: throughput, latency and peak RSS.
 
+    With ``args.stories`` the worker runs the story agents too, and an article is done
+    once the story step has assigned it a story (``<app id>-stories.assigned``), so
+    the throughput covers analysis, grouping, story alerts and trends.
+
     Raises:
         ConfigError: when no broker answers or the worker produces nothing.
     """
@@ -157,18 +162,27 @@ def run_e2e(args: argparse.Namespace) -> dict[str, Any]:
     settings, path, events = broker_and_corpus(args)
     run_id = uuid.uuid4().hex[:10]
     workdir = Path(tempfile.mkdtemp(prefix=f"escwatch-bench-{run_id}-"))
-    worker_settings = _worker_settings(settings, run_id, workdir / "faust-data")
+    stories = bool(getattr(args, "stories", False))
+    worker_settings = _worker_settings(settings, run_id, workdir / "faust-data",
+                                       stories=stories)
     env = {**os.environ, **worker_settings.to_env()}
     topics = {"raw": worker_settings.topic_raw, "analyzed": worker_settings.topic_analyzed,
               "alerts": worker_settings.topic_alerts,
               "deadletter": worker_settings.topic_deadletter}
     ensure_topics(settings, list(topics.values()), partitions=1)
+    if stories:
+        from streams import topics as topic_names
+
+        topics["assigned"] = f"{worker_settings.app_id}-{topic_names.STORY_ASSIGNED}"
+        topics["trends"] = worker_settings.topic_trends
+        ensure_topics(settings, [topics["assigned"], topics["trends"]], partitions=1)
     prod = producer(settings, linger_ms=0)
     log_path = workdir / "worker.log"
     worker: subprocess.Popen[bytes] | None = None
     consumer: Any = None
     sampler: _RssSampler | None = None
-    result: dict[str, Any] = {"run_id": run_id, "topics": topics, "corpus": str(path)}
+    result: dict[str, Any] = {"run_id": run_id, "topics": topics, "corpus": str(path),
+                              "stories": stories}
     try:
         # Phase 1: pre-load N articles, then start the worker and time its output.
         loaded_at = time.perf_counter()
@@ -179,16 +193,27 @@ def run_e2e(args: argparse.Namespace) -> dict[str, Any]:
         consumer = KafkaConsumer(bootstrap_servers=settings.bootstrap_servers.split(","),
                                  enable_auto_commit=False, fetch_max_wait_ms=50,
                                  **settings.security.kafka_python())
-        parts = {name: TopicPartition(topics[name], 0) for name in ("analyzed", "alerts")}
+        watched = ("analyzed", "alerts", "assigned", "trends") if stories \
+            else ("analyzed", "alerts")
+        parts = {name: TopicPartition(topics[name], 0) for name in watched}
+        by_topic = {topics[name]: name for name in watched}
         consumer.assign(list(parts.values()))
         consumer.seek_to_beginning(*parts.values())
         stamps: list[int] = []
-        counts = {"analyzed": 0, "alerts": 0}
+        done_stamps: list[int] = []  # the last step of each article: analysis or story
+        counts = dict.fromkeys(watched, 0)
+        story_alerts = 0
         cpu_at_first: list[float] = []
+        last = "assigned" if stories else "analyzed"
 
         def on_phase1(rec: Any, arrived: float) -> None:
-            name = "analyzed" if rec.topic == topics["analyzed"] else "alerts"
+            nonlocal story_alerts
+            name = by_topic[rec.topic]
             counts[name] += 1
+            if name == "alerts" and b'"story_alert.v1"' in rec.value:
+                story_alerts += 1
+            if name == last:
+                done_stamps.append(rec.timestamp)
             if name == "analyzed":
                 stamps.append(rec.timestamp)
                 if sampler is not None and not cpu_at_first:
@@ -198,13 +223,13 @@ def run_e2e(args: argparse.Namespace) -> dict[str, Any]:
         worker = _start_worker(env, log_path)
         sampler = _RssSampler(worker.pid)
         sampler.start()
-        done = _drain(consumer, lambda: counts["analyzed"] >= args.articles
+        done = _drain(consumer, lambda: counts[last] >= args.articles
                       or (worker is not None and worker.poll() is not None),
                       args.timeout, on_phase1)
-        if not stamps:
-            raise ConfigError("the worker produced no analysis; its log:\n"
+        if not stamps or not done_stamps:
+            raise ConfigError(f"the worker produced no {last} record; its log:\n"
                               + log_path.read_text(errors="replace")[-3000:])
-        span_s = (max(stamps) - min(stamps)) / 1000.0
+        span_s = (max(done_stamps) - min(stamps)) / 1000.0
         time.sleep(3 * sampler.interval)
         # CPU seconds per article is what a quiet machine would turn into throughput:
         # on a shared one the wall-clock figure also measures the neighbours.
@@ -215,7 +240,10 @@ def run_e2e(args: argparse.Namespace) -> dict[str, Any]:
             "cpu_bound_articles_per_s": (len(stamps) - 1) / cpu_used if cpu_used > 0
             else None,
             "articles": counts["analyzed"], "complete": done and
-            counts["analyzed"] >= args.articles, "alerts": counts["alerts"],
+            counts[last] >= args.articles, "alerts": counts["alerts"] - story_alerts,
+            "story_alerts": story_alerts if stories else None,
+            "stories_assigned": counts.get("assigned") if stories else None,
+            "trend_alerts": counts.get("trends") if stories else None,
             "first_to_last_s": span_s,
             "articles_per_s": (len(stamps) - 1) / span_s if span_s > 0 else None,
             "startup_to_first_output_s": (min(stamps) - started_wall) / 1000.0,
@@ -244,6 +272,9 @@ def run_e2e(args: argparse.Namespace) -> dict[str, Any]:
             prod.flush(timeout=60)
 
         def on_phase2(rec: Any, arrived: float) -> None:
+            if by_topic[rec.topic] not in ("analyzed", "alerts") \
+                    or b'"story_alert.v1"' in rec.value:
+                return
             obj = codec.loads(rec.value)
             if rec.topic == topics["analyzed"]:
                 received["analyzed"] += 1
@@ -284,6 +315,10 @@ def run_e2e(args: argparse.Namespace) -> dict[str, Any]:
     result["rss_samples"] = sampler.samples if sampler else 0
     lat = result["latency"]
     alert_p99 = lat["alerts"].get("p99_ms")
+    if stories:  # a run with the stories on is its own figure, beside the plain one
+        result["metrics"] = {
+            "e2e_stories_articles_per_s": result["throughput"]["articles_per_s"]}
+        return result
     result["metrics"] = {
         "e2e_articles_per_s": result["throughput"]["articles_per_s"],
         # Alerts are what the target is about; fall back to analyses when the corpus
@@ -311,12 +346,19 @@ def _delete_topics(admin_factory: Callable[[Settings], Any], settings: Settings,
 
 def print_e2e(result: dict[str, Any]) -> None:
     thr, lat = result["throughput"], result["latency"]
-    print(f"\nend to end, one worker, private topics (run {result['run_id']}):")
+    stories = bool(result.get("stories"))
+    print(f"\nend to end, one worker, private topics (run {result['run_id']})"
+          + (", stories and trends on (ESCWATCH_STORIES=1):" if stories else ":"))
+    extra = [["articles through the story step", thr.get("stories_assigned")],
+             ["story alert records", thr.get("story_alerts")],
+             ["trend alerts", thr.get("trend_alerts")]] if stories else []
     print(render_table(["figure", "value"], [
         ["articles pre-loaded and analysed", thr["articles"]],
         ["alerts among them", thr["alerts"]],
+        *extra,
         ["worker start to first output, s", thr["startup_to_first_output_s"]],
-        ["first to last analysis, s", thr["first_to_last_s"]],
+        ["first analysis to last " + ("story assignment" if stories else "analysis") + ", s",
+         thr["first_to_last_s"]],
         ["sustained throughput, articles/s", thr["articles_per_s"]],
         ["worker CPU per article, ms", thr.get("worker_cpu_ms_per_article")],
         ["CPU-bound throughput (1 / CPU per article)", thr.get("cpu_bound_articles_per_s")],

@@ -28,19 +28,18 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import time
 from typing import Any
 
 import faust
 
-from streams import codec, topics
+from streams import clients, codec, topics
 from streams.config import Settings
 from streams.stories.engine import StoryEngine, StoryInput
 from streams.stories.record import compact_record
 from streams.stories.similarity import Features
 
-__all__ = ["ASSIGNED_TOPIC", "INPUT_TOPIC", "OffsetGate", "committed_offset", "compact_record",
-           "enabled", "read_range", "register", "replay_committed"]
+__all__ = ["ASSIGNED_TOPIC", "INPUT_TOPIC", "OffsetGate", "compact_record", "enabled",
+           "register", "replay_committed"]
 
 log = logging.getLogger(__name__)
 
@@ -53,53 +52,6 @@ def enabled(env: dict[str, str] | None = None) -> bool:
     return Settings.from_env(env if env is not None else os.environ).stories
 
 
-def committed_offset(settings: Settings, topic: str) -> int:
-    """The worker group's committed offset of ``topic`` (one partition), 0 when none."""
-    from kafka import TopicPartition
-
-    from streams import clients
-
-    cons = clients.consumer(settings, group_id=settings.app_id, enable_auto_commit=False)
-    try:
-        return int(cons.committed(TopicPartition(topic, 0)) or 0)
-    finally:
-        cons.close()
-
-
-def read_range(settings: Settings, topic: str, start: int, end: int,
-               timeout: float = 120.0) -> list[bytes]:
-    """The values at offsets ``[start, end)`` of ``topic`` (one partition), in order.
-
-    Raises:
-        TimeoutError: when the range could not be read within ``timeout`` seconds (the
-            worker must not go on with a hole in the story step's input).
-    """
-    from kafka import TopicPartition
-
-    from streams import clients
-
-    if end <= start:
-        return []
-    tp = TopicPartition(topic, 0)
-    cons = clients.consumer(settings, enable_auto_commit=False)
-    values: list[bytes] = []
-    try:
-        cons.assign([tp])
-        cons.seek(tp, start)
-        deadline = time.monotonic() + timeout
-        while start + len(values) < end:
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"read {len(values)} of the {end - start} records at "
-                                   f"offsets {start}..{end - 1} of {topic} in {timeout:g} s")
-            # An empty poll is no end: the fetch may still be on its way.
-            for msg in cons.poll(timeout_ms=1000, max_records=500).get(tp, []):
-                if start + len(values) <= msg.offset < end:
-                    values.append(msg.value)
-        return values
-    finally:
-        cons.close()
-
-
 def replay_committed(settings: Settings, topic: str, engine: StoryEngine) -> tuple[int, int]:
     """Rebuild ``engine`` from ``topic`` up to the worker group's committed offset.
 
@@ -108,9 +60,9 @@ def replay_committed(settings: Settings, topic: str, engine: StoryEngine) -> tup
     records from the committed offset on are redelivered and give the same outputs,
     with the same ids. Returns the number of records replayed and the next offset the
     engine expects."""
-    committed = committed_offset(settings, topic)
-    for value in read_range(settings, topic, 0, committed):
-        _process(engine, codec.loads(value))
+    committed = clients.committed_offset(settings, topic)
+    for msg in clients.read_range(settings, topic, 0, committed):
+        _process(engine, codec.loads(msg.value))
     return committed, committed
 
 
@@ -221,9 +173,9 @@ def register(app: faust.App, settings: Settings, *, replay: bool = True) -> dict
             if gap[0] < gap[1]:
                 log.warning("records %d..%d of %s were not delivered; reading them",
                             gap[0], gap[1] - 1, name)
-                for value in await loop.run_in_executor(None, read_range, settings, name,
-                                                        *gap):
-                    await step(value)
+                for msg in await loop.run_in_executor(None, clients.read_range, settings,
+                                                      name, *gap):
+                    await step(msg.value)
             await step(event.value)
 
     @app.agent(assigned, concurrency=1, name="stories-table")

@@ -62,3 +62,32 @@ class TestEndToEndBench:
         finally:
             admin.close()
         assert left == []
+
+    def test_e2e_with_stories_counts_an_article_once_it_is_grouped(
+        self, kafka_bootstrap: str, tiny_corpus: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        """With --stories the run ends only when the story step has assigned every
+        pre-loaded article; the figure is reported under its own target."""
+        monkeypatch.setenv("KAFKA_BOOTSTRAP_SERVERS", kafka_bootstrap)
+        out = tmp_path / "e2e.json"
+        code = bench_main(["e2e", "--stories", "--corpus", str(tiny_corpus), "--articles",
+                           "6", "--rate", "5", "--duration", "1", "--timeout", "150",
+                           "--json", str(out)])
+        assert code == 0
+        doc = json.loads(out.read_text(encoding="utf-8"))
+        thr = doc["results"]["e2e"]["throughput"]
+        assert thr["complete"] is True
+        assert thr["stories_assigned"] == 6
+        assert thr["articles"] == 6
+        # Every tiny article reports a troop deployment: the stories alert too.
+        assert thr["story_alerts"] >= 1
+        assert thr["alerts"] == 6
+        assert "e2e_stories_articles_per_s" in doc["metrics"]
+        assert "e2e_articles_per_s" not in doc["metrics"]
+        admin = KafkaAdminClient(bootstrap_servers=kafka_bootstrap)
+        try:
+            left = [t for t in admin.list_topics() if doc["results"]["e2e"]["run_id"] in t]
+        finally:
+            admin.close()
+        assert left == []

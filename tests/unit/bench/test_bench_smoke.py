@@ -195,3 +195,22 @@ class TestFromAnyFolder:
         assert document["paths"]["results_dir"] == str(results)
         assert document["results"]["core"]["corpora"]["news600"]["articles"] == 1
         assert list(cwd.iterdir()) == []
+
+
+def test_stories_bench_reports_state_that_stops_growing(tmp_path: Path) -> None:
+    """At 1,000 articles a day for four days the index holds only its 78 h window:
+    the index stops growing after day three while the article count keeps rising."""
+    out = tmp_path / "stories.json"
+    code = bench_main(["stories", "--stories-rate", "1000", "--stories-days", "4",
+                       "--stories-actors", "200", "--results-dir", str(tmp_path),
+                       "--json", str(out)])
+    assert code == 0
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    result = doc["results"]["stories"]
+    days = result["days_table"]
+    assert [d["articles"] for d in days] == [1000, 2000, 3000, 4000]
+    assert days[1]["index_articles"] == 2000
+    assert days[3]["index_articles"] <= 1000 * 78 / 24 + 1
+    assert days[3]["heap_mb"] < 2 * days[2]["heap_mb"]
+    assert result["published"]["story_alerts"] > 0
+    assert doc["metrics"]["stories_state_mb_per_100k_day"] > 0
