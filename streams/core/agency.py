@@ -65,7 +65,7 @@ _LIST_FIELDS: Mapping[str, tuple[tuple[str, str], ...]] = MappingProxyType({
                         ("civic_sectors", "civic_sectors")),
     "judicial": (("judicial_cues", "cues"), ("judicial_types", "types"),
                  ("judicial_modes", "modes")),
-    "background": (("background_cues", "cues"),),
+    "background": (("background_cues", "cues"), ("dated_determiners", "dated")),
 })
 
 
@@ -118,6 +118,10 @@ class AgencyRules:
             comma or clause mark between), is background, not the news
             ("an airport opens amid the fighting").
         background_window: Words a background cue reaches forward.
+        dated_determiners: Determiners that, before a year, make a dated
+            reference to an event ("the 2022 invasion", "its 1994
+            genocide"): a trigger at most two words after "<determiner>
+            <year>" names an event as a topic, not as news.
     """
 
     actor_types: frozenset[str] = frozenset()
@@ -142,6 +146,7 @@ class AgencyRules:
     civic_sectors: frozenset[str] = frozenset()
     background_cues: frozenset[str] = frozenset()
     background_window: int = 10
+    dated_determiners: frozenset[str] = frozenset()
 
     @property
     def empty(self) -> bool:
@@ -205,6 +210,12 @@ class AgencyJudge:
             r"(?<![\w-])(?:" + "|".join(re.escape(c) for c in cues) + r")(?![\w-])"
             r"(?:[^\w.,;:!?\u2013\u2014()]+\w+){0," + str(rules.background_window)
             + r"}[^\w.,;:!?\u2013\u2014()]*\Z") if cues else None)
+        dets = sorted(rules.dated_determiners, key=len, reverse=True)
+        # "<determiner> <year>[-<year>]", at most two words, then the trigger.
+        self._dated = (re.compile(
+            r"(?<![\w-])(?:" + "|".join(re.escape(d) for d in dets) + r")\s+"
+            r"(?:1[89]|20)\d\d(?:[\u2013-]\d\d(?:\d\d)?)?\s+(?:[\w'\u2019-]+\s+){0,2}\Z")
+            if dets else None)
         words = sorted(rules.event_words, key=len, reverse=True)
         self._words = (re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in words)
                                   + r")(?![\w-])") if words else None)
@@ -340,13 +351,15 @@ class AgencyJudge:
         protests": the act is the backdrop of the news, which a wire
         reports in a main clause when it is the news itself. A cause ("due
         to the offensive") is not background: the consequence of an attack
-        is news of it.
+        is news of it. A dated reference ("since the 2022 invasion") names
+        a known event as a topic.
         """
-        if self._background is None:
+        if self._background is None and self._dated is None:
             return False
         offset = signal.start - signal.sentence_start
         before = signal.sentence[max(0, offset - 160):offset].lower()
-        return self._background.search(before) is not None
+        return ((self._background is not None and self._background.search(before) is not None)
+                or (self._dated is not None and self._dated.search(before) is not None))
 
     def judge(
         self, text: str, signals: Sequence[Signal], actors: Sequence[Actor],

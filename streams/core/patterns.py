@@ -43,8 +43,9 @@ _DEFAULT_GAP: Final = 3
 # characters and sentence or clause punctuation, so a pattern never
 # stretches across a full stop or a semicolon.
 _SEP = r"[^\w.;:!?]+"
-# A word inside a gap; numbers such as "2,000" count as one word.
-_GAP_WORD = r"\w[\w'\u2019.,-]*\w|\w"
+# A word inside a gap; numbers such as "2,000" count as one word, and so do
+# dotted initials such as "U.S." with their final dot.
+_GAP_WORD = r"(?:[A-Za-z]\.){2,}|\w[\w'\u2019.,-]*\w|\w"
 
 _VOWELS = frozenset("aeiou")
 # Every character that is not part of a word; it becomes a space in the

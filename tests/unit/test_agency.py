@@ -234,6 +234,40 @@ class TestBackgroundFrame:
         assert out.political
 
 
+DATED = AgencyJudge(AgencyRules.from_rows([
+    {"kind": "actor_types", "values": ["country"]},
+    {"kind": "background", "window": 5, "cues": ["since the"], "dated": ["the", "its"]},
+]), {})
+
+
+class TestDatedReference:
+    def _one(self, text: str, trigger: str) -> Signal:
+        a = _actor(text, "Ruritania", "RUR", "country")
+        (out,) = DATED.judge(text, [_signal(text, trigger, source="RUR")], [a])
+        return out
+
+    def test_event_named_by_its_year_is_a_topic(self) -> None:
+        """"the 2022 invasion", "its 1994 genocide": a known event, not news of one."""
+        out = self._one("Ruritania marked the 2022 invasion with a parade.", "invasion")
+        assert (out.political, out.political_reason) == (
+            False, "background of the reported event")
+        out = self._one("Ruritania remembered its 1994-95 border war.", "war")
+        assert not out.political
+
+    def test_year_far_from_the_trigger_does_not_date_it(self) -> None:
+        out = self._one("In the 2022 budget year Ruritania then quietly attacked the post.",
+                        "attacked")
+        assert out.political
+
+    def test_a_number_that_is_no_year_does_not_date(self) -> None:
+        out = self._one("Ruritania sent the 300 troops to attack.", "attack")
+        assert out.political
+
+    def test_since_the_opens_a_background_phrase(self) -> None:
+        out = self._one("Prices have doubled since the invasion, Ruritania said.", "invasion")
+        assert not out.political
+
+
 LAW = AgencyJudge(AgencyRules.from_rows([
     {"kind": "actor_types", "values": ["country"]},
     {"kind": "sectors", "values": ["MIL", "OPP"], "weak": ["COP"]},
@@ -369,6 +403,17 @@ class TestAnalyzer:
             "Russia alleged that Ukraine had broken the truce.")))
         assert any(s.trigger == "alleged" and s.political for s in speech.signals)
 
+
+    def test_a_dated_war_is_the_topic_not_the_news(self, analyzer: Analyzer) -> None:
+        """"since the 2022 invasion" dates a trend; "launched an invasion" is the news."""
+        topic = analyzer.analyze(Article(id="d1", text=(
+            "German exports to Russia have fallen by half since the 2022 invasion of "
+            "Ukraine, the ministry said.")))
+        assert topic.alert is None
+        assert not any(s.political for s in topic.signals)
+        news = analyzer.analyze(Article(id="d2", text=(
+            "Russia launched a full-scale invasion of Ukraine on Thursday, the ministry said.")))
+        assert news.alert is not None
 
 def test_domain_damping_stops_while_conflict_is_probable() -> None:
     rules = AgencyRules.from_rows([

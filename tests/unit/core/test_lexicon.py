@@ -559,3 +559,99 @@ class TestModalityReach:
         threats make the act they name hypothetical."""
         found = [m for _, t, m in all_signals(text) if trigger in t]
         assert found == [modality], all_signals(text)
+
+
+class TestNaturalAndAccidentalCauses:
+    """Deaths, curfews and demolitions with a disaster or accident as cause are no attack."""
+
+    @pytest.mark.parametrize("text", [
+        "Five people were killed when the typhoon struck the coast.",
+        "Twelve passengers were injured in a collision between two trains.",
+        "Three climbers were killed in an avalanche on Sunday.",
+        "The governor declared a state of emergency after the floods.",
+        "A curfew was imposed in the city after a power outage.",
+        "The council will demolish the unsafe tower block.",
+    ])
+    def test_disaster_or_accident_gives_no_escalation(self, text: str) -> None:
+        assert [k for k, _, _ in all_signals(text) if k in ("ASSAULT", "COERCE", "FIGHT")] == []
+
+    @pytest.mark.parametrize(("text", "kind"), [
+        ("Gunmen killed five villagers near the border.", "ASSAULT"),
+        ("The junta declared a state of emergency.", "COERCE"),
+        ("Soldiers demolished the homes of three families in the village.", "COERCE"),
+        ("The missile strike injured twelve people.", "ASSAULT"),
+    ])
+    def test_without_such_a_cause_the_act_stays(self, text: str, kind: str) -> None:
+        assert kind in [k for k, _, _ in all_signals(text)]
+
+
+class TestMannerIdioms:
+    @pytest.mark.parametrize("text", [
+        "The minister resigned in protest at the decision.",
+        "Two envoys quit in protest.",
+        "Water-bombing aircraft fought the blaze overnight.",
+        "Water bombers were flown in from the north.",
+    ])
+    def test_manner_phrase_is_no_event(self, text: str) -> None:
+        """"resigned in protest" is a resignation; a water bomber fights fires."""
+        assert [k for k, _, _ in all_signals(text) if k in ("PROTEST", "ASSAULT", "FIGHT")] == []
+
+    def test_a_protest_is_still_a_protest(self) -> None:
+        assert first("Thousands protested in the capital.") == (
+            "PROTEST", "escalation", "asserted")
+
+
+class TestStrife:
+    @pytest.mark.parametrize("text", [
+        "Sectarian violence spread to three more towns.",
+        "Violence flared again in the disputed region.",
+        "The demolition of the shrine sparked violence in the old city.",
+    ])
+    def test_communal_or_political_violence_is_assault(self, text: str) -> None:
+        assert "ASSAULT" in [k for k, _, _ in all_signals(text)]
+
+    @pytest.mark.parametrize("text", [
+        "Gang violence erupted in the suburb.",
+        "Campaigners want a register of domestic violence offenders.",
+        "The game contains graphic violence.",
+    ])
+    def test_crime_and_fiction_violence_is_not(self, text: str) -> None:
+        assert "ASSAULT" not in [k for k, _, _ in all_signals(text)]
+
+
+class TestLegalIdioms:
+    @pytest.mark.parametrize("text", [
+        "The bank helped Iran evade the U.S. sanctions.",
+        "Firms that breach the arms embargo face fines.",
+        "He faces criminal charges alleging fraud.",
+        "Investigators are treating it as a domestic terrorism case.",
+    ])
+    def test_case_names_are_no_event(self, text: str) -> None:
+        """Evading sanctions or a terrorism case names an offence, not a state act."""
+        assert [k for k, _, _ in all_signals(text)
+                if k in ("SANCTION", "ASSAULT", "DISAPPROVE")] == []
+
+    def test_imposed_sanctions_stay(self) -> None:
+        assert first("The U.S. imposed new sanctions on Iran.") == (
+            "SANCTION", "escalation", "asserted")
+
+    def test_dotted_initials_fit_in_a_gap(self) -> None:
+        assert first("Russia warned the U.S. against an attack.") == (
+            "THREATEN", "escalation", "asserted")
+
+
+class TestRequestAndSpaceflightIdioms:
+    @pytest.mark.parametrize("text", [
+        "The agency withheld the images at the request of the government.",
+        "The parliament approved Bulgaria's request to adopt the euro.",
+        "The company launched its heavy rocket and placed two satellites in orbit.",
+    ])
+    def test_no_demand_or_fight(self, text: str) -> None:
+        assert [k for k, _, _ in all_signals(text) if k in ("DEMAND", "FIGHT")] == []
+
+    @pytest.mark.parametrize(("text", "kind"), [
+        ("Ukraine requested more air defence systems.", "DEMAND"),
+        ("Militants launched rockets at the city.", "FIGHT"),
+    ])
+    def test_the_acts_themselves_stay(self, text: str, kind: str) -> None:
+        assert first(text)[0] == kind  # type: ignore[index]
