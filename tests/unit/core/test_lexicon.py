@@ -655,3 +655,24 @@ class TestRequestAndSpaceflightIdioms:
     ])
     def test_the_acts_themselves_stay(self, text: str, kind: str) -> None:
         assert first(text)[0] == kind  # type: ignore[index]
+
+
+class TestDisasterResponse:
+    @pytest.mark.parametrize("text", [
+        "The government deployed 500 army troops to help fight raging wildfires.",
+        "The institute raised the alert level of the volcano to three.",
+        "The typhoon also blocked roads across the province.",
+        "Crowds gathered after the fire at a nightclub.",
+    ])
+    def test_relief_and_hazards_are_no_escalation(self, text: str) -> None:
+        assert [k for k, _, _ in all_signals(text)
+                if k in ("MOBILIZE", "PROTEST", "FIGHT")] == []
+
+    @pytest.mark.parametrize(("text", "kind"), [
+        ("Russia deployed troops to the border.", "MOBILIZE"),
+        ("The army put its units on high alert.", "MOBILIZE"),
+        ("Farmers blocked roads outside the ministry.", "PROTEST"),
+        ("Soldiers opened fire on the crowd.", "FIGHT"),
+    ])
+    def test_the_acts_stay(self, text: str, kind: str) -> None:
+        assert first(text)[0] == kind  # type: ignore[index]
