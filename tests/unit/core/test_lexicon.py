@@ -552,6 +552,15 @@ class TestModalityReach:
             ("The man was accused of attacking a guard.", "attacking", "hypothetical"),
             ("Critics raised the threat of sanctions against the firm.", "sanctions",
              "hypothetical"),
+            ("No one tried to storm the base.", "storm", "negated"),
+            ("None of the soldiers were killed.", "killed", "negated"),
+            ("The army has no plans of attacking the city.", "attacking", "negated"),
+            ("The king invited the rebels to hold talks.", "talks", "hypothetical"),
+            ("The bill is meant to allow police to arrest strikers.", "arrest",
+             "hypothetical"),
+            ("Nobody was injured in the attack.", "attack", "asserted"),
+            ("The town was at risk of shelling.", "shelling", "hypothetical"),
+            ("Troops massed ahead of an expected offensive.", "offensive", "future"),
         ],
     )
     def test_cue_reaches_its_event(self, text: str, trigger: str, modality: str) -> None:
