@@ -685,3 +685,27 @@ class TestDisasterResponse:
     ])
     def test_the_acts_stay(self, text: str, kind: str) -> None:
         assert first(text)[0] == kind  # type: ignore[index]
+
+
+class TestMoreStateActs:
+    @pytest.mark.parametrize(("text", "kind"), [
+        ("Around 300,000 people were killed in the conflict.", "FIGHT"),
+        ("The air force scrambled fighter jets over the border.", "MOBILIZE"),
+        ("The minister ordered heightened alert for all units.", "MOBILIZE"),
+        ("The government suspended access to social media for a week.", "COERCE"),
+        ("Police foiled a plot to bomb the parliament.", "COERCE"),
+        ("The court sentenced the opposition leader to 20 years in prison.", "COERCE"),
+        ("A court sentenced the blogger 10 years for insulting the king.", "COERCE"),
+        ("Air defences intercepted successive waves of attacks.", "FIGHT"),
+        ("Protesters marched against police brutality.", "PROTEST"),
+    ])
+    def test_first_signal_type(self, text: str, kind: str) -> None:
+        assert first(text)[0] == kind  # type: ignore[index]
+
+    @pytest.mark.parametrize("text", [
+        "There is a conflict of interest on the board.",
+        "The judge will hear the sentence appeal next week.",
+        "The school closed because of ongoing violence at the gates.",
+    ])
+    def test_everyday_senses_do_not_fire(self, text: str) -> None:
+        assert [k for k, _, _ in all_signals(text) if k in ("FIGHT", "COERCE", "ASSAULT")] == []
