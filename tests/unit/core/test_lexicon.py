@@ -709,3 +709,21 @@ class TestMoreStateActs:
     ])
     def test_everyday_senses_do_not_fire(self, text: str) -> None:
         assert [k for k, _, _ in all_signals(text) if k in ("FIGHT", "COERCE", "ASSAULT")] == []
+
+
+class TestTariffs:
+    @pytest.mark.parametrize("text", [
+        "The government imposed a 10% tariff on steel.",
+        "China announced retaliatory tariffs on American goods.",
+        "The president raised the tariff on imports to 50%.",
+    ])
+    def test_a_tariff_imposed_is_sanction(self, text: str) -> None:
+        assert first(text)[0] == "SANCTION"  # type: ignore[index]
+
+    @pytest.mark.parametrize("text", [
+        "In the 10% tariff schedule, the islands are listed.",
+        "Importers paid the tariff at the port.",
+    ])
+    def test_a_tariff_named_is_no_event(self, text: str) -> None:
+        """A tariff mentioned as a thing that exists is no act of sanction."""
+        assert "SANCTION" not in [k for k, _, _ in all_signals(text)]
