@@ -122,6 +122,10 @@ class AgencyRules:
             reference to an event ("the 2022 invasion", "its 1994
             genocide"): a trigger at most two words after "<determiner>
             <year>" names an event as a topic, not as news.
+        history_years: A sentence whose years all lie at least this many
+            years before the article's date ("Qaboos took power in 1970 after
+            overthrowing his father") tells history, not news; 0 turns the
+            rule off, as does an article without a date.
     """
 
     actor_types: frozenset[str] = frozenset()
@@ -147,6 +151,7 @@ class AgencyRules:
     background_cues: frozenset[str] = frozenset()
     background_window: int = 10
     dated_determiners: frozenset[str] = frozenset()
+    history_years: int = 0
 
     @property
     def empty(self) -> bool:
@@ -177,11 +182,23 @@ class AgencyRules:
                 if not isinstance(window, int) or isinstance(window, bool) or window < 1:
                     raise AgencyError(f"agency row {kind!r}: window must be a positive integer")
                 fields[f"{kind}_window"] = window
+            if kind == "background":
+                years = row.get("history_years", 0)
+                if not isinstance(years, int) or isinstance(years, bool) or years < 0:
+                    raise AgencyError("agency row 'background': history_years must be an "
+                                      "integer >= 0")
+                fields["history_years"] = years
         return cls(**fields)
 
 
 # Strength of an actor's political agency.
 _NONE, _WEAK, _STRONG = 0, 1, 2
+
+# A year (or decade: "the 1990s") written as a date, not a count ("2000 troops").
+# "since 1997" or "since the 2022 invasion" measures the present against a
+# year, so such a year counts as the article's own (group 1 set).
+_YEAR = re.compile(r"(?<![\w.,$\u00a3\u20ac-])(\b[Ss]ince\s+(?:(?:the|its|their|his|her)\s+)?)?"
+                   r"(1[89]\d\d|20\d\d)(?:s|\u2019s|'s)?(?![\w-])(?!\s+[a-z]+s\b)")
 
 
 class AgencyJudge:
@@ -361,9 +378,34 @@ class AgencyJudge:
         return ((self._background is not None and self._background.search(before) is not None)
                 or (self._dated is not None and self._dated.search(before) is not None))
 
+    def _historical(self, text: str, signal: Signal, year: int, memo: dict[int, bool]) -> bool:
+        """True when every year the sentence names lies ``history_years`` or
+        more before the article's ``year``: a paragraph of history ("ruled
+        from 1973 until 1990, after a military coup"), not the news. The
+        lede is always news, and "since <year>" measures the present."""
+        known = memo.get(signal.sentence_start)
+        if known is None:
+            years = [year if m.group(1) else int(m.group(2))
+                     for m in _YEAR.finditer(signal.sentence)]
+            known = (bool(years) and max(years) <= year - self.rules.history_years
+                     and bool(text[:signal.sentence_start].strip()))
+            memo[signal.sentence_start] = known
+        return known
+
+    def _frame(self, text: str, signal: Signal, year: int,
+               history: dict[int, bool]) -> str | None:
+        """Why the sentence frames ``signal`` as no news of an event, or None."""
+        if signal.polarity == "escalation" and self._judicial_frame(signal):
+            return "charge of a legal proceeding"
+        if self._background_frame(signal):
+            return "background of the reported event"
+        if year and self._historical(text, signal, year, history):
+            return "history, not news"
+        return None
+
     def judge(
         self, text: str, signals: Sequence[Signal], actors: Sequence[Actor],
-        domain: DomainResult | None = None,
+        domain: DomainResult | None = None, as_of: str | None = None,
     ) -> tuple[Signal, ...]:
         """Return ``signals`` with ``political`` and ``political_reason`` set.
 
@@ -372,6 +414,8 @@ class AgencyJudge:
             signals: The detected signals.
             actors: The actor mentions of the article.
             domain: The article domain, or None when no classifier runs.
+            as_of: The article date (``YYYY-MM-DD``), for the history rule;
+                None skips it.
         """
         rules = self.rules
         if rules.empty or not signals:
@@ -384,13 +428,14 @@ class AgencyJudge:
                 and domain.scores.get("politics_conflict", 0.0) < rules.max_political_score)
         out: list[Signal] = []
         sentences: dict[int, bool] = {}
+        history: dict[int, bool] = {}
+        year = (int(as_of[:4]) if rules.history_years and as_of and as_of[:4].isdigit()
+                else 0)
         strength_of: dict[tuple[str, int], int] = {}
         for s in signals:
-            if s.polarity == "escalation" and self._judicial_frame(s):
-                out.append(_unpolitical(s, "charge of a legal proceeding"))
-                continue
-            if self._background_frame(s):
-                out.append(_unpolitical(s, "background of the reported event"))
+            framed = self._frame(text, s, year, history)
+            if framed is not None:
+                out.append(_unpolitical(s, framed))
                 continue
             strengths = [_NONE, _NONE]
             for slot, ident in enumerate((s.source, s.target)):

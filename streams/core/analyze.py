@@ -70,7 +70,7 @@ class Analyzer:
             text, sentences, actors, article.as_of, options.max_signals)
         model = self.knowledge.domain_model
         domain = model.classify(text, article.title) if model is not None else None
-        signals = self._agency.judge(text, signals, actors, domain)
+        signals = self._agency.judge(text, signals, actors, domain, article.as_of)
         score = score_signals(signals, options.scoring)
         listed = actors
         if len(actors) > options.max_actors:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from types import MappingProxyType
 
 import pytest
@@ -266,6 +267,64 @@ class TestDatedReference:
     def test_since_the_opens_a_background_phrase(self) -> None:
         out = self._one("Prices have doubled since the invasion, Ruritania said.", "invasion")
         assert not out.political
+
+
+HISTORY = AgencyJudge(AgencyRules.from_rows([
+    {"kind": "actor_types", "values": ["country"]},
+    {"kind": "background", "cues": ["amid"], "history_years": 3},
+]), {})
+LEDE = "Ruritania named a new cabinet on Monday. "
+
+
+class TestHistory:
+    def _second(self, sentence: str, trigger: str, as_of: str | None = "2020-01-12") -> Signal:
+        """Judge ``trigger`` in ``sentence``, the article's second sentence."""
+        text = LEDE + sentence
+        base = _signal(text, trigger, source="RUR")
+        sig = dataclasses.replace(base, sentence=sentence, sentence_start=len(LEDE),
+                                  sentence_end=len(text))
+        (out,) = HISTORY.judge(text, [sig], [_actor(text, "Ruritania", "RUR", "country")],
+                               as_of=as_of)
+        return out
+
+    def test_a_sentence_of_old_years_is_history(self) -> None:
+        out = self._second("The army attacked the capital in 1970 and again in the 1990s.",
+                           "attacked")
+        assert (out.political, out.political_reason) == (False, "history, not news")
+
+    def test_a_recent_year_keeps_the_sentence_news(self) -> None:
+        out = self._second("The army attacked the capital in 1970 and again in 2019.",
+                           "attacked")
+        assert out.political
+
+    def test_no_year_or_no_article_date_is_news(self) -> None:
+        assert self._second("The army attacked the capital.", "attacked").political
+        assert self._second("The army attacked the capital in 1970.", "attacked",
+                            as_of=None).political
+
+    def test_a_count_is_no_year(self) -> None:
+        out = self._second("The army sent 2000 troops to attack the capital.", "attack")
+        assert out.political
+        out = self._second("Some 1900 soldiers attacked the capital.", "attacked")
+        assert out.political
+
+    def test_since_a_year_measures_the_present(self) -> None:
+        out = self._second("The worst attacks on the capital since 1997 left dozens dead.",
+                           "attacks")
+        assert out.political
+        out = self._second("Protests are the largest since the 2014 war.", "war")
+        assert out.political
+
+    def test_the_lede_is_news_whatever_its_years(self) -> None:
+        text = "Ruritanian troops attacked officers tied to a 2013 massacre."
+        (out,) = HISTORY.judge(text, [_signal(text, "attacked", source="RUR")],
+                               [_actor(text, "Ruritania", "RUR", "country")],
+                               as_of="2025-02-17")
+        assert out.political
+
+    def test_history_years_must_be_a_count(self) -> None:
+        with pytest.raises(AgencyError, match="history_years"):
+            AgencyRules.from_rows([{"kind": "background", "cues": [], "history_years": -1}])
 
 
 LAW = AgencyJudge(AgencyRules.from_rows([
