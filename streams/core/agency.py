@@ -66,6 +66,7 @@ _LIST_FIELDS: Mapping[str, tuple[tuple[str, str], ...]] = MappingProxyType({
     "judicial": (("judicial_cues", "cues"), ("judicial_types", "types"),
                  ("judicial_modes", "modes")),
     "background": (("background_cues", "cues"), ("dated_determiners", "dated")),
+    "court": (("court_cues", "cues"), ("court_types", "types")),
 })
 
 
@@ -122,6 +123,12 @@ class AgencyRules:
             reference to an event ("the 2022 invasion", "its 1994
             genocide"): a trigger at most two words after "<determiner>
             <year>" names an event as a topic, not as news.
+        court_cues: Words naming a court as the one acting ("court",
+            "judge", "jury"): a trigger at most ``court_window`` words after
+            one, in the same clause, is a ruling ("the supreme court rejects
+            an injunction"), not a political act.
+        court_window: Words a court cue reaches forward.
+        court_types: Signal types a ruling can carry (REJECT, DEMAND, ...).
         history_years: A sentence whose years all lie at least this many
             years before the article's date ("Qaboos took power in 1970 after
             overthrowing his father") tells history, not news; 0 turns the
@@ -152,6 +159,9 @@ class AgencyRules:
     background_window: int = 10
     dated_determiners: frozenset[str] = frozenset()
     history_years: int = 0
+    court_cues: frozenset[str] = frozenset()
+    court_window: int = 6
+    court_types: frozenset[str] = frozenset()
 
     @property
     def empty(self) -> bool:
@@ -177,7 +187,7 @@ class AgencyRules:
             if kind == "domains":
                 fields["min_confidence"] = _unit(row, "min_confidence", 0.5)
                 fields["max_political_score"] = _unit(row, "max_political_score", 1.0)
-            elif kind in ("judicial", "background"):
+            elif kind in ("judicial", "background", "court"):
                 window = row.get("window", 8)
                 if not isinstance(window, int) or isinstance(window, bool) or window < 1:
                     raise AgencyError(f"agency row {kind!r}: window must be a positive integer")
@@ -226,6 +236,14 @@ class AgencyJudge:
         self._background = (re.compile(
             r"(?<![\w-])(?:" + "|".join(re.escape(c) for c in cues) + r")(?![\w-])"
             r"(?:[^\w.,;:!?\u2013\u2014()]+\w+){0," + str(rules.background_window)
+            + r"}[^\w.,;:!?\u2013\u2014()]*\Z") if cues else None)
+        cues = sorted(rules.court_cues, key=len, reverse=True)
+        # A court, then at most ``court_window`` words of its own clause
+        # (no punctuation, no word opening another clause), then the trigger.
+        self._court = (re.compile(
+            r"(?<![\w-])(?:" + "|".join(re.escape(c) for c in cues) + r")(?![\w-])"
+            r"(?:[^\w.,;:!?\u2013\u2014()]+(?!(?:that|which|who|whom|after|when|while|because"
+            r"|but|and|as|if|to)(?![\w'\u2019-]))[\w'\u2019-]+){0," + str(rules.court_window)
             + r"}[^\w.,;:!?\u2013\u2014()]*\Z") if cues else None)
         dets = sorted(rules.dated_determiners, key=len, reverse=True)
         # "<determiner> <year>[-<year>]", at most two words, then the trigger.
@@ -361,6 +379,18 @@ class AgencyJudge:
         before = signal.sentence[max(0, offset - 120):offset].lower()
         return self._judicial.search(before) is not None
 
+    def _ruling(self, signal: Signal) -> bool:
+        """True when a court is the one acting: "the supreme court rejects an
+        injunction", "an appeals court declines to allow the policy". A
+        court ruling is justice, not a political act by a state. Law
+        enforcement rows (a conviction) keep their own verdict."""
+        if (self._court is None or signal.type not in self.rules.court_types
+                or signal.rule in self.rules.law_rules):
+            return False
+        offset = signal.start - signal.sentence_start
+        before = signal.sentence[max(0, offset - 120):offset].lower()
+        return self._court.search(before) is not None
+
     def _background_frame(self, signal: Signal) -> bool:
         """True when the trigger sits in a phrase of setting.
 
@@ -397,6 +427,8 @@ class AgencyJudge:
         """Why the sentence frames ``signal`` as no news of an event, or None."""
         if signal.polarity == "escalation" and self._judicial_frame(signal):
             return "charge of a legal proceeding"
+        if self._ruling(signal):
+            return "ruling of a court"
         if self._background_frame(signal):
             return "background of the reported event"
         if year and self._historical(text, signal, year, history):
@@ -455,7 +487,8 @@ class AgencyJudge:
                     continue
             if damp and domain is not None:
                 # Clear agency: the political actor is the one acting.
-                ok = strengths[0] == _STRONG and self._event(s, sentences)
+                ok = (strengths == [_STRONG, _STRONG] and s.type == "SANCTION") or (
+                    strengths[0] == _STRONG and self._event(s, sentences))
                 reason = None if ok else f"domain {domain.domain}"
             elif best == _STRONG or strengths == [_WEAK, _WEAK]:
                 ok = True

@@ -143,6 +143,21 @@ class TestDomain:
         assert _judge(text, _signal(text, "launched", source="RUR"), [a],
                       _domain("sport", 0.9)).political
 
+    def test_a_sanction_between_two_states_survives_damping(self) -> None:
+        """"Chad suspends visas to U.S. citizens" filed as business: one state
+        sanctioning another is interstate news whatever the domain."""
+        text = "Ruritania banned imports from Freedonia."
+        actors = [_actor(text, "Ruritania", "RUR", "country"),
+                  _actor(text, "Freedonia", "FRE", "country")]
+        sig = dataclasses.replace(_signal(text, "banned", source="RUR", target="FRE"),
+                                  type="SANCTION")
+        assert _judge(text, sig, actors, _domain("sport", 0.9)).political
+        # Without the second state, or as another kind of act, damping holds.
+        alone = dataclasses.replace(sig, target=None)
+        assert not _judge(text, alone, actors, _domain("sport", 0.9)).political
+        other = dataclasses.replace(sig, type="ASSAULT")
+        assert not _judge(text, other, actors, _domain("sport", 0.9)).political
+
     def test_low_confidence_domain_does_not_damp(self) -> None:
         text = "Ruritania attacked the title holders."
         a = _actor(text, "Ruritania", "RUR", "country")
@@ -325,6 +340,46 @@ class TestHistory:
     def test_history_years_must_be_a_count(self) -> None:
         with pytest.raises(AgencyError, match="history_years"):
             AgencyRules.from_rows([{"kind": "background", "cues": [], "history_years": -1}])
+
+
+COURT = AgencyJudge(AgencyRules.from_rows([
+    {"kind": "actor_types", "values": ["country"]},
+    {"kind": "law_enforcement", "rules": ["disapprove.legal"]},
+    {"kind": "court", "window": 4, "types": ["REJECT", "DISAPPROVE"],
+     "cues": ["court", "judge", "court of appeals"]},
+]), {})
+
+
+class TestCourtRuling:
+    def _one(self, text: str, trigger: str, kind: str = "REJECT",
+             rule: str = "reject.reject") -> Signal:
+        sig = dataclasses.replace(_signal(text, trigger, source="RUR", rule=rule), type=kind)
+        (out,) = COURT.judge(text, [sig], [_actor(text, "Ruritania", "RUR", "country")])
+        return out
+
+    def test_a_court_rejecting_is_a_ruling(self) -> None:
+        out = self._one("The Ruritania supreme court rejects the injunction.", "rejects")
+        assert (out.political, out.political_reason) == (False, "ruling of a court")
+        out = self._one("A Court of Appeals for the Ruritania circuit rejects it.", "rejects")
+        assert not out.political
+
+    def test_a_state_rejecting_a_ruling_is_political(self) -> None:
+        assert self._one("Ruritania rejects the court ruling.", "rejects").political
+        assert self._one("Ruritania, defying the court, rejects the ruling.",
+                         "rejects").political
+        assert self._one("The court said that Ruritania rejects the plan.", "rejects").political
+
+    def test_the_frame_stops_at_its_window_and_types(self) -> None:
+        text = "The court heard that on Monday the Ruritania army command rejects it."
+        assert self._one(text, "rejects").political
+        out = self._one("The Ruritania court attacked the plan.", "attacked", kind="ASSAULT",
+                        rule="assault.violence")
+        assert out.political
+
+    def test_a_conviction_keeps_the_law_enforcement_verdict(self) -> None:
+        out = self._one("The Ruritania court convicted the minister.", "convicted",
+                        kind="DISAPPROVE", rule="disapprove.legal")
+        assert out.political_reason != "ruling of a court"
 
 
 LAW = AgencyJudge(AgencyRules.from_rows([
