@@ -37,6 +37,7 @@ from streams.core.model import Article  # noqa: E402
 from streams.knowledge.loader import load_knowledge  # noqa: E402
 
 FOLDS = 5
+ARMED = "Armed conflicts and attacks"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -55,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     n: Counter[str] = Counter()
     alerts: Counter[str] = Counter()
     critical: Counter[str] = Counter()
-    wanted = found = 0
+    wanted = found = armed_wanted = armed_found = 0
     for fold in range(FOLDS):
         held = set(index[fold::FOLDS])
         bias, weights = train_domain.train([examples[i] for i in index if i not in held], l2)
@@ -77,6 +78,9 @@ def main(argv: list[str] | None = None) -> int:
             if d == "politics_conflict" and labels["should_alert"]:
                 wanted += 1
                 found += a.alert is not None
+            if labels.get("upstream_category") == ARMED and labels["should_alert"]:
+                armed_wanted += 1
+                armed_found += a.alert is not None
             shown = (args.show == "missed" and labels["should_alert"] and a.alert is None
                      and d == "politics_conflict") or (
                 args.show == d and a.alert is not None and not labels["should_alert"])
@@ -90,6 +94,8 @@ def main(argv: list[str] | None = None) -> int:
     for d in sorted(n):
         print(f"{d:<20} {n[d]:>5} {alerts[d] / n[d]:>11.1%} {critical[d] / n[d]:>9.1%}")
     print(f"conflict detection (out of fold): {found}/{wanted} = {found / wanted:.1%}")
+    print(f"armed-conflict detection (out of fold): {armed_found}/{armed_wanted} = "
+          f"{armed_found / armed_wanted:.1%}")
     return 0
 
 

@@ -150,6 +150,9 @@ class NewsLabel:
         hard_negative: True for a sentence chosen as a likely misfire.
         kind: The misfire kind of a hard negative.
         split: ``train`` or ``dev``, when the record has one.
+        armed_conflict: True when the source filed the record as a report of
+            armed conflict (Wikipedia Current events "Armed conflicts and
+            attacks"), the subset the conflict-detection target is about.
     """
 
     domain: str
@@ -158,6 +161,7 @@ class NewsLabel:
     hard_negative: bool = False
     kind: str | None = None
     split: str | None = None
+    armed_conflict: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,6 +292,10 @@ def _gold_event(item: Mapping[str, Any], polarity: str, text: str) -> GoldEvent:
     return GoldEvent(item.get("type"), polarity, modality, text[start:end], start, end)
 
 
+# The upstream category of armed-conflict reports (Wikipedia Current events).
+ARMED_CONFLICT_CATEGORY = "Armed conflicts and attacks"
+
+
 def _news_label(raw: Mapping[str, Any], labels: Mapping[str, Any]) -> NewsLabel:
     domain = labels.get("domain")
     if domain not in NEWS_DOMAINS:
@@ -312,6 +320,7 @@ def _news_label(raw: Mapping[str, Any], labels: Mapping[str, Any]) -> NewsLabel:
         hard,
         str(kind) if hard else None,
         split if isinstance(split, str) else None,
+        labels.get("upstream_category") == ARMED_CONFLICT_CATEGORY,
     )
 
 

@@ -26,6 +26,7 @@ from streams.evaluation.scores import Score, SpanScore, label_scores, macro_f1
 from streams.evaluation.systems import Prediction, PredSignal, PredSpan, System
 
 __all__ = [
+    "ARMED_CONFLICT",
     "MODALITY_TARGETS",
     "NEWS_TARGETS",
     "NO_SIGNAL",
@@ -54,8 +55,12 @@ NEWS_TARGETS: tuple[tuple[str, str, str, float], ...] = (
     ("crime alerts", "alert_rate:crime", "<=", 0.10),
     ("disaster alerts", "alert_rate:disaster", "<=", 0.10),
     ("conflict detection", "recall:politics_conflict", ">=", 0.95),
+    ("armed-conflict detection", "recall:armed_conflict", ">=", 0.95),
     ("non-event mentions with a signal", "signal_rate:non_event", "<=", 0.15),
 )
+
+# The pseudo-domain of records filed upstream as armed-conflict reports.
+ARMED_CONFLICT = "armed_conflict"
 
 # The trigger-level modality targets: (name, measure, comparison, bound).
 MODALITY_TARGETS: tuple[tuple[str, str, str, float], ...] = (
@@ -266,14 +271,17 @@ def evaluate_news(
         ``domains``: per domain (and ``all``) the article count, labelled
         alerts, predicted alerts, ``alert_rate``, ``alert`` (P/R/F1 of the
         alert decision against ``should_alert``), ``critical`` and
-        ``critical_rate``; ``levels``: ``confusion[gold][pred]`` over
+        ``critical_rate``; ``armed_conflict``, the same over the records
+        filed upstream as armed-conflict reports, whatever their domain;
+        ``levels``: ``confusion[gold][pred]`` over
         :data:`NEWS_LEVELS` and ``accuracy``; ``hard_negatives``: per kind
         (and ``all``) the count, those with an escalation signal, those
         alerted and the two rates; ``targets``: each of :data:`NEWS_TARGETS`
         with its measured value and whether it is met. Hard negatives are
         sentences, so they are left out of the domain figures.
     """
-    counts: dict[str, Counter[str]] = {d: Counter() for d in (*NEWS_DOMAINS, "all")}
+    counts: dict[str, Counter[str]] = {d: Counter()
+                                       for d in (*NEWS_DOMAINS, "all", ARMED_CONFLICT)}
     confusion = {g: dict.fromkeys(NEWS_LEVELS, 0) for g in NEWS_LEVELS}
     kinds: dict[str, Counter[str]] = {k: Counter() for k in (*HARD_NEGATIVE_KINDS, "all")}
     for label, pred in zip(labels, predictions, strict=True):
@@ -287,7 +295,9 @@ def evaluate_news(
                     kinds[key]["with_signal"] += escalation
                     kinds[key]["alerts"] += alerted
             continue
-        for key in (label.domain, "all"):
+        keys = (label.domain, "all", ARMED_CONFLICT) if label.armed_conflict else (
+            label.domain, "all")
+        for key in keys:
             c = counts[key]
             c["n"] += 1
             c["gold"] += label.should_alert

@@ -13,7 +13,7 @@ from streams.evaluation.datasets import (
     NEWS_LEVELS,
     Dataset,
 )
-from streams.evaluation.metrics import NO_SIGNAL, lookup
+from streams.evaluation.metrics import ARMED_CONFLICT, NO_SIGNAL, lookup
 from streams.evaluation.scores import Score, SpanScore
 
 __all__ = ["print_report"]
@@ -204,7 +204,7 @@ def _news_rows(
     names: Sequence[str],
     reports: Mapping[str, dict[str, Any] | None],
 ) -> None:
-    for domain in (*NEWS_DOMAINS, "all"):
+    for domain in (*NEWS_DOMAINS, "all", ARMED_CONFLICT):
         figures = news["domains"].get(domain)
         if figures is None:
             continue

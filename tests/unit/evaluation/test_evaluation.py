@@ -583,6 +583,35 @@ class TestEvaluateNews:
         assert targets["conflict detection"]["value"] == pytest.approx(0.5)
         assert targets["business alerts"]["value"] is None  # no business article
 
+    def test_armed_conflict_reports_are_counted_across_domains(self) -> None:
+        """Records filed upstream as armed conflict form their own row and target,
+        whatever their domain, without being counted twice in "all"."""
+        labels = (
+            NewsLabel("politics_conflict", True, "critical", armed_conflict=True),
+            NewsLabel("crime", True, "high", armed_conflict=True),
+            NewsLabel("politics_conflict", False, None, armed_conflict=True),
+            NewsLabel("politics_conflict", True, "high"),
+        )
+        preds = (_alert("critical"), Prediction((), (), alert=False), _alert("low"),
+                 _alert("high"))
+        news = evaluate_news(labels, preds, levels=True)
+        armed = news["domains"]["armed_conflict"]
+        assert (armed["articles"], armed["labelled_alerts"], armed["alerts"]) == (3, 2, 2)
+        assert news["domains"]["all"]["articles"] == 4
+        targets = {t["target"]: t for t in news["targets"]}
+        assert targets["armed-conflict detection"]["value"] == pytest.approx(0.5)
+        assert targets["conflict detection"]["value"] == pytest.approx(1.0)  # politics only
+
+    def test_the_upstream_category_marks_armed_conflict(self, tmp_path: Path) -> None:
+        path = tmp_path / "news.jsonl"
+        rows = [{"id": f"r{i}", "text": "Rebels shelled the town.", "labels": {
+            "domain": "politics_conflict", "should_alert": True, "level": "high",
+            "upstream_category": category}} for i, category in
+            enumerate(["Armed conflicts and attacks", "Politics and elections"])]
+        path.write_bytes(b"\n".join(orjson.dumps(r) for r in rows))
+        news = [r.news for r in read_dataset(path).records]
+        assert [n.armed_conflict for n in news if n is not None] == [True, False]
+
     def test_without_levels_no_confusion_or_critical(self) -> None:
         """A system without levels (the keyword anchor) gets alert figures only."""
         news = evaluate_news(self.LABELS, self.PREDS, levels=False)
