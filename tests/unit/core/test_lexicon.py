@@ -727,3 +727,35 @@ class TestTariffs:
     def test_a_tariff_named_is_no_event(self, text: str) -> None:
         """A tariff mentioned as a thing that exists is no act of sanction."""
         assert "SANCTION" not in [k for k, _, _ in all_signals(text)]
+
+
+class TestBansAndWithdrawals:
+    @pytest.mark.parametrize("text", [
+        "The home secretary bans seven foreign activists from the country.",
+        "The candidate was barred from the election by the commission.",
+    ])
+    def test_banning_critics_or_candidates_is_repression(self, text: str) -> None:
+        assert "COERCE" in [k for k, _, _ in all_signals(text)]
+
+    def test_a_player_banned_from_competition_is_no_repression(self) -> None:
+        assert "COERCE" not in [k for k, _, _ in all_signals(
+            "The striker was banned from competition for three matches.")]
+
+    @pytest.mark.parametrize("text", [
+        "The president said the troops would be leaving the country.",
+        "Russian forces began leaving the city.",
+        "The army removed its soldiers from the border posts.",
+    ])
+    def test_troops_leaving_is_retreat(self, text: str) -> None:
+        assert "RETREAT" in [k for k, _, _ in all_signals(text)]
+
+    def test_a_clash_leaving_dead_is_no_retreat(self) -> None:
+        """"clashed with soldiers, leaving three dead": leaving is a result, not a pullout."""
+        kinds = [k for k, _, _ in all_signals(
+            "Troops clashed with border soldiers, leaving three dead.")]
+        assert "RETREAT" not in kinds
+        assert "FIGHT" in kinds
+
+    def test_demonstrate_and_demand_is_protest(self) -> None:
+        assert "PROTEST" in [k for k, _, _ in all_signals(
+            "Thousands gathered to demonstrate and demand new elections.")]
