@@ -3,9 +3,11 @@
 ``tools/label_devnews.py`` keeps a fixed number of Current events items per upstream
 heading, the first ones in the order of the SHA-1 of their ids. This tool takes the
 **next** ones in the same order (``FRESH_QUOTA`` per heading; no look at the text), so
-none of them is in ``devnews.jsonl``. They were labelled by reading, with the label
-meanings of ``tests/data/README.md``, before the system was run on any of them, and they
-are meant to be evaluated, never tuned on: ``escwatch eval tests/data/freshnews.jsonl``.
+none of them is in ``devnews.jsonl``; items whose text gave a hard negative there, or
+that repeat a development text word for word (an item filed on two days), are left out.
+They were labelled by reading, with the label meanings of ``tests/data/README.md``,
+before the system was run on any of them, and they are meant to be evaluated, never
+tuned on: ``escwatch eval tests/data/freshnews.jsonl``.
 
 Usage::
 
@@ -26,9 +28,11 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import label_devnews  # noqa: E402
+import label_devnews
 
 LABELS = Path(__file__).resolve().parent / "freshnews_labels.tsv"
+DEVNEWS = Path(__file__).resolve().parents[1] / "tests" / "data" / "devnews.jsonl"
+HARD_NEGATIVES = Path(__file__).resolve().parent / "devnews_hard_negatives.tsv"
 FRESH_QUOTA = {
     "armed conflicts and attacks": 50,
     "politics and elections": 25,
@@ -44,7 +48,11 @@ FRESH_QUOTA = {
 
 
 def choose_fresh(candidates: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The items after each heading's development quota, in the same hash order."""
+    """The items after each heading's development quota, in the same hash order,
+    less those whose text gave a hard negative of the development set."""
+    used = {row[0] for row in label_devnews._read_tsv(HARD_NEGATIVES, 3)}
+    seen = {json.loads(line)["text"] for line in
+            DEVNEWS.read_text(encoding="utf-8").splitlines() if line.strip()}
     by_group: dict[str, list[dict[str, Any]]] = {}
     for record in candidates:
         if record["id"].startswith("cev-"):
@@ -55,7 +63,8 @@ def choose_fresh(candidates: list[dict[str, Any]]) -> list[dict[str, Any]]:
         pool = sorted(by_group.get(group, []),
                       key=lambda r: hashlib.sha1(r["id"].encode()).digest())
         start = label_devnews.QUOTA[group]
-        chosen.extend(pool[start:start + quota])
+        chosen.extend(r for r in pool[start:start + quota] if r["id"] not in used
+                      and r["text"] not in seen)
     return chosen
 
 

@@ -84,3 +84,31 @@ class TestDevnews:
                 assert r["text"] in parent["text"], r["id"]
                 checked += 1
         assert checked > 20
+
+
+FRESH = DATA.parent / "freshnews.jsonl"
+
+
+class TestFreshnews:
+    """The held-back check set: read, labelled, never tuned on."""
+
+    def test_reads_and_stays_apart_from_the_development_set(
+            self, rows: list[dict[str, Any]]) -> None:
+        dataset = read_dataset(FRESH)
+        assert dataset.format == "devnews"
+        fresh = [json.loads(line) for line in FRESH.read_text(encoding="utf-8").splitlines()]
+        assert len(fresh) == len(dataset.records) >= 300
+        dev_ids = {r["id"] for r in rows} | {r["labels"].get("parent_id") for r in rows}
+        dev_texts = {r["text"] for r in rows}
+        for r in fresh:
+            assert r["id"] not in dev_ids, r["id"]
+            assert r["text"] not in dev_texts, r["id"]
+            assert r["split"] == "fresh"
+            assert r["licence"].startswith("CC BY"), r["id"]
+            assert r["url"].startswith("https://"), r["id"]
+            assert "@" in r["source"], r["id"]
+            labels = r["labels"]
+            assert labels["domain"] in NEWS_DOMAINS
+            assert labels["level"] is None or labels["level"] in NEWS_LEVELS
+            assert (labels["level"] is not None) == labels["should_alert"]
+        assert set(Counter(r["labels"]["domain"] for r in fresh)) == set(NEWS_DOMAINS)
