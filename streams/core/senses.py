@@ -18,8 +18,8 @@ from typing import Final
 from streams.core.lexicon import Domain, Lexicon, Rule, SpanWords, may_search, search_span
 from streams.core.matches import Match, is_word
 
-__all__ = ["adjectival", "drop_background", "drop_idioms", "evaluative", "is_title_case",
-           "out_of_domain", "sentence_domains", "vetoed"]
+__all__ = ["adjectival", "drop_idioms", "evaluative", "is_title_case", "out_of_domain",
+           "sentence_domains", "vetoed"]
 
 # About how many characters a word takes, with its space, for word windows.
 CHARS_PER_WORD: Final = 8
@@ -68,56 +68,6 @@ def adjectival(lowered: str, m: Match, s0: int, prefixes: tuple[str, ...] = ()) 
     if m.length != 1 or not lowered.endswith("ed", m.start, m.end):
         return False
     return _DETERMINER.search(lowered, max(s0, m.start - _DETERMINER_LOOKBACK), m.start) is not None
-
-
-# Prepositions of circumstance: a trigger in their noun phrase ("amid
-# fighting", "after talks", "on charges of spying") is the background of the
-# sentence, not what it reports.
-_ADJUNCT = re.compile(
-    r"(?<!\w)(?:amid|amidst|after|despite|during|following|since|over|about|on|"
-    r"in (?:the )?(?:wake|midst|face|aftermath|light|course|event) of|because of|due to|"
-    r"in response to|ahead of|in spite of|regardless of)"
-    r"(?:\s+(?!(?:to|that|and|or|but|which|who|it|they|he|she|we|is|are|was|were|has|have|"
-    r"had|will|would)(?!\w))[\w'\u2019-]+){0,3}?\s+\Z"
-)
-_ADJUNCT_REACH: Final = 48
-# Greedy: matches up to the last clause mark, in one call.
-_LAST_CLAUSE_MARK = re.compile(r".*[,;:()\"\u201c\u201d]", re.DOTALL)
-
-
-def _background(lowered: str, m: Match, s0: int) -> bool:
-    """True when the trigger sits in an adjunct phrase of circumstance.
-
-    The phrase runs from its preposition over at most three words (the
-    determiners and modifiers of its noun) to the trigger, inside one clause.
-    """
-    lo = max(s0, m.start - _ADJUNCT_REACH)
-    head = lowered[lo:m.start]
-    cut = _LAST_CLAUSE_MARK.match(head)
-    if cut is not None:
-        head = head[cut.end():]
-    return _ADJUNCT.search(head) is not None
-
-
-def drop_background(lowered: str, kept: Sequence[tuple[Match, int, int]]
-                    ) -> list[tuple[Match, int, int]]:
-    """Drop background triggers from sentences that report something else.
-
-    A trigger in an adjunct of circumstance ("amid fighting", "after the
-    talks", "despite sanctions") gives the setting; when the same sentence
-    has a trigger outside such adjuncts, that one is the reported event and
-    the background is left out, so the first signal is the main one. A
-    sentence whose only triggers are background keeps them all.
-
-    Args:
-        lowered: The lower-cased text.
-        kept: Resolved matches with their sentence spans, in text order.
-    """
-    flags = [_background(lowered, m, s0) for m, s0, _ in kept]
-    if not any(flags):
-        return list(kept)
-    foreground = {s0 for (_, s0, _), bg in zip(kept, flags, strict=True) if not bg}
-    return [k for k, bg in zip(kept, flags, strict=True) if not bg or k[1] not in foreground]
 
 
 def vetoed(rule: Rule, lowered: str, m: Match, s0: int, s1: int,

@@ -39,7 +39,6 @@ from streams.core.modality import (
 from streams.core.model import Actor, Modality, Polarity, Signal
 from streams.core.senses import (
     adjectival,
-    drop_background,
     drop_idioms,
     evaluative,
     is_title_case,
@@ -49,8 +48,7 @@ from streams.core.senses import (
 )
 from streams.core.text import Sentences, quote_window
 
-__all__ = ["QUOTE_CHARS", "Match", "SignalDetector", "drop_background", "find_matches",
-           "resolve_overlaps"]
+__all__ = ["QUOTE_CHARS", "Match", "SignalDetector", "find_matches", "resolve_overlaps"]
 
 QUOTE_CHARS = 400
 """Longest evidence quote: a longer sentence is quoted as a window of at most
@@ -180,8 +178,11 @@ class SignalDetector:
         accepted, truncated = self._accepted(text, lowered, sentences, raw, ordered_actors,
                                              starts, most)
         spans = {id(m): (s0, s1) for m, s0, s1 in accepted}
-        kept = evaluative(lexicon, lowered, drop_background(lowered, [
-            (m, *spans[id(m)]) for m in resolve_overlaps([m for m, _, _ in accepted])]))
+        # A trigger in a phrase of setting ("amid the fighting", "following a
+        # drone strike") stays a signal: the agency step judges the setting
+        # phrases, and a cause ("killed following a drone strike") is news.
+        kept = evaluative(lexicon, lowered, [
+            (m, *spans[id(m)]) for m in resolve_overlaps([m for m, _, _ in accepted])])
         if limit is not None and len(kept) > limit:
             kept, truncated = kept[:limit], True
         speakers: dict[int, tuple[Actor, int, int] | None] = {}

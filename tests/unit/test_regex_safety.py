@@ -66,7 +66,6 @@ ANCHORED_ONLY: dict[str, str] = {
     "streams.core.actors.organisations._ORG_OF": (
         "matched anchored at the end of an organisation title"),
     "streams.core.actors.gazetteer._CAP_AFTER": "matched anchored at the end of a gazetteer hit",
-    "streams.core.senses._LAST_CLAUSE_MARK": "matched anchored on the words before a trigger",
 }
 
 

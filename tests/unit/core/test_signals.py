@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from streams.core.knowledge import KnowledgeBase
 from streams.core.model import Actor, Signal
-from streams.core.signals import Match, SignalDetector, drop_background, resolve_overlaps
+from streams.core.signals import Match, SignalDetector, resolve_overlaps
 from tests.unit.core.packaged import sentences, vocabulary_rows
 
 MODALITY_ROWS: list[dict[str, Any]] = [
@@ -282,10 +282,10 @@ class TestOffsets:
 
 
 class TestBackgroundRule:
-    def test_adjunct_trigger_dropped_beside_main_trigger(self) -> None:
-        """"after the talks, troops attacked": the adjunct noun gives way."""
+    def test_adjunct_trigger_kept_beside_main_trigger(self) -> None:
+        """"after the talks, troops attacked": both acts are signals, in text order."""
         text = "After the talks, the army attacked the port."
-        assert [s.type for s in detect(text)] == ["ASSAULT"]
+        assert [s.type for s in detect(text)] == ["CONSULT", "ASSAULT"]
 
     def test_adjunct_trigger_kept_alone(self) -> None:
         """A sentence whose only trigger is in an adjunct keeps it."""
@@ -295,12 +295,6 @@ class TestBackgroundRule:
         """A main trigger in another sentence does not drop a background one."""
         text = "Markets fell after the attack. The army attacked again."
         assert [s.type for s in detect(text)] == ["ASSAULT", "ASSAULT"]
-
-    def test_drop_background_is_pure(self) -> None:
-        """The pure function drops only adjunct matches of sentences with others."""
-        low = "amid talks, they attacked."
-        kept = [(Match(5, 10, 3, 1), 0, len(low)), (Match(17, 25, 1, 1), 0, len(low))]
-        assert drop_background(low, kept) == kept[1:]
 
 
 class TestVetoBefore:
