@@ -762,3 +762,29 @@ class TestBansAndWithdrawals:
     def test_demonstrate_and_demand_is_protest(self) -> None:
         assert "PROTEST" in [k for k, _, _ in all_signals(
             "Thousands gathered to demonstrate and demand new elections.")]
+
+
+class TestArmedAndGangSanctions:
+    def test_armed_as_an_adjective_is_no_arms_supply(self) -> None:
+        """"minerals bought from armed militias": armed describes the group."""
+        assert "AID" not in [k for k, _, _ in all_signals(
+            "The minerals were bought from armed militias in the east.")]
+
+    @pytest.mark.parametrize("text", [
+        "The government armed the rebels in the north.",
+        "The report accuses the state of arming militias.",
+    ])
+    def test_arming_a_group_is_arms_supply(self, text: str) -> None:
+        assert "AID" in [k for k, _, _ in all_signals(text)]
+
+    def test_sanctions_on_gangs_are_law_enforcement(self) -> None:
+        """Sanctions against gangs or cartels are a crime-fighting tool, not coercion
+        between political actors."""
+        assert "SANCTION" not in [k for k, _, _ in all_signals(
+            "The ministry issued sanctions against smuggling gangs from the region.")]
+        assert "SANCTION" in [k for k, _, _ in all_signals(
+            "The ministry issued sanctions against the neighbouring state.")]
+
+    def test_a_gang_designated_terrorist_stays_sanction(self) -> None:
+        assert "SANCTION" in [k for k, _, _ in all_signals(
+            "The department designates the gang as a foreign terrorist organization.")]
