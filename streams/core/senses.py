@@ -37,6 +37,13 @@ _DETERMINER = re.compile(
     r"(?:(?<!\w)(?:the|a|an|its|their|his|her|this|these|those|our|whose)\s+|\w-)\Z")
 
 
+# What may stand before a sentence's first word, and a plural noun after a
+# sentence-initial participle ("Imprisoned journalists", "Detained activists").
+_OPENERS = " \t\n\"'\u201c\u2018("
+_PLURAL_NOUN = re.compile(
+    r"[ \t]{1,3}[a-z][a-z-]{0,30}[a-rt-z]s\b(?![ \t]{1,3}(?:the|a|an|his|her|its|their)\b)")
+
+
 def is_title_case(text: str, s0: int, s1: int) -> bool:
     """Tell whether the sentence ``[s0, s1)`` is written in Title Case (a headline)."""
     words = [w.group() for w in _CAPWORD.finditer(text, s0, s1)]
@@ -49,7 +56,8 @@ def is_title_case(text: str, s0: int, s1: int) -> bool:
 
 def adjectival(lowered: str, m: Match, s0: int, prefixes: tuple[str, ...] = ()) -> bool:
     """A past participle after a determiner or a hyphen is an adjective,
-    and so is any trigger after a modifier prefix.
+    and so is one that opens a sentence before a plural noun, and any
+    trigger after a modifier prefix.
 
     "the occupied territory", "Russian-backed" are one word; "its
     long-threatened invasion" is a noun phrase whatever the pattern behind
@@ -67,6 +75,9 @@ def adjectival(lowered: str, m: Match, s0: int, prefixes: tuple[str, ...] = ()) 
         return first is not None and first.group().endswith("ed")
     if m.length != 1 or not lowered.endswith("ed", m.start, m.end):
         return False
+    if (not lowered[s0:m.start].strip(_OPENERS)
+            and _PLURAL_NOUN.match(lowered, m.end) is not None):
+        return True  # "Imprisoned journalists are awarded ...": it opens the subject
     return _DETERMINER.search(lowered, max(s0, m.start - _DETERMINER_LOOKBACK), m.start) is not None
 
 

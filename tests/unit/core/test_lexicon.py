@@ -788,3 +788,26 @@ class TestArmedAndGangSanctions:
     def test_a_gang_designated_terrorist_stays_sanction(self) -> None:
         assert "SANCTION" in [k for k, _, _ in all_signals(
             "The department designates the gang as a foreign terrorist organization.")]
+
+
+class TestDiseaseCampaignsAndOpeningParticiples:
+    @pytest.mark.parametrize("text", [
+        "The government began a campaign to combat the measles outbreak.",
+        "Health workers fight the cholera epidemic in the camps.",
+    ])
+    def test_combating_a_disease_is_no_fight(self, text: str) -> None:
+        assert "FIGHT" not in [k for k, _, _ in all_signals(text)]
+
+    def test_combating_insurgents_is_a_fight(self) -> None:
+        assert "FIGHT" in [k for k, _, _ in all_signals(
+            "Troops were sent to combat the insurgents in the hills.")]
+
+    def test_a_participle_opening_the_subject_is_an_adjective(self) -> None:
+        """"Imprisoned journalists are awarded a prize": no arrest is reported."""
+        assert "COERCE" not in [k for k, _, _ in all_signals(
+            "Imprisoned journalists from two countries are awarded the prize.")]
+
+    def test_a_participle_after_its_subject_is_the_act(self) -> None:
+        assert "COERCE" in [k for k, _, _ in all_signals("Police imprisoned the journalists.")]
+        assert "COERCE" in [k for k, _, _ in all_signals(
+            "Imprisoned without trial, the activists began a hunger strike.")]
