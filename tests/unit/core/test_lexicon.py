@@ -811,3 +811,10 @@ class TestDiseaseCampaignsAndOpeningParticiples:
         assert "COERCE" in [k for k, _, _ in all_signals("Police imprisoned the journalists.")]
         assert "COERCE" in [k for k, _, _ in all_signals(
             "Imprisoned without trial, the activists began a hunger strike.")]
+
+
+class TestCaseAlleging:
+    def test_a_case_alleging_names_the_charge(self) -> None:
+        """"a case alleging that ...": the allegation is the case, not a new accusation."""
+        assert "DISAPPROVE" not in [k for k, _, _ in all_signals(
+            "The tribunal heard a case alleging that the ministry hid the reports.")]
