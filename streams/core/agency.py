@@ -67,6 +67,7 @@ _LIST_FIELDS: Mapping[str, tuple[tuple[str, str], ...]] = MappingProxyType({
                  ("judicial_modes", "modes")),
     "background": (("background_cues", "cues"), ("dated_determiners", "dated")),
     "court": (("court_cues", "cues"), ("court_types", "types")),
+    "inherent": (("inherent_rules", "rules"),),
 })
 
 
@@ -129,6 +130,10 @@ class AgencyRules:
             an injunction"), not a political act.
         court_window: Words a court cue reaches forward.
         court_types: Signal types a ruling can carry (REJECT, DEMAND, ...).
+        inherent_rules: Lexicon rules whose act is political by definition
+            (an assassination is the killing of a public figure for a
+            political end): political whatever the actors or the domain,
+            unless a frame (a trial's charge, background, history) holds.
         history_years: A sentence whose years all lie at least this many
             years before the article's date ("Qaboos took power in 1970 after
             overthrowing his father") tells history, not news; 0 turns the
@@ -159,6 +164,7 @@ class AgencyRules:
     background_window: int = 10
     dated_determiners: frozenset[str] = frozenset()
     history_years: int = 0
+    inherent_rules: frozenset[str] = frozenset()
     court_cues: frozenset[str] = frozenset()
     court_window: int = 6
     court_types: frozenset[str] = frozenset()
@@ -468,6 +474,9 @@ class AgencyJudge:
             framed = self._frame(text, s, year, history)
             if framed is not None:
                 out.append(_unpolitical(s, framed))
+                continue
+            if s.rule in rules.inherent_rules:
+                out.append(s)
                 continue
             strengths = [_NONE, _NONE]
             for slot, ident in enumerate((s.source, s.target)):

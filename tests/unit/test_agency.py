@@ -382,6 +382,33 @@ class TestCourtRuling:
         assert out.political_reason != "ruling of a court"
 
 
+INHERENT = AgencyJudge(AgencyRules.from_rows([
+    {"kind": "actor_types", "values": ["country"]},
+    {"kind": "domains", "values": ["crime"], "min_confidence": 0.5},
+    {"kind": "judicial", "types": ["ASSAULT"], "cues": ["convicted of"]},
+    {"kind": "inherent", "rules": ["assault.assassinate"]},
+]), {})
+
+
+class TestInherentlyPolitical:
+    def _one(self, text: str, trigger: str, rule: str) -> Signal:
+        (out,) = INHERENT.judge(text, [_signal(text, trigger, rule=rule)], [],
+                                _domain("crime", 0.9))
+        return out
+
+    def test_an_assassination_is_political_without_actors_and_in_crime_news(self) -> None:
+        assert self._one("The former speaker is assassinated by an unknown gunman.",
+                         "assassinated", "assault.assassinate").political
+        out = self._one("The shopkeeper is murdered by an unknown gunman.", "murdered",
+                        "assault.violence")
+        assert not out.political
+
+    def test_a_frame_still_holds(self) -> None:
+        out = self._one("The man was convicted of the assassination.", "assassination",
+                        "assault.assassinate")
+        assert (out.political, out.political_reason) == (False, "charge of a legal proceeding")
+
+
 LAW = AgencyJudge(AgencyRules.from_rows([
     {"kind": "actor_types", "values": ["country"]},
     {"kind": "sectors", "values": ["MIL", "OPP"], "weak": ["COP"]},
