@@ -509,6 +509,16 @@ class TestAnalyzer:
         assert "domain" in d
         assert all("political" in s for s in d["signals"])
 
+    def test_communal_militia_violence_alerts(self, analyzer: Analyzer) -> None:
+        """Herder attacks on farming villages are political violence (ACLED codes
+        them as communal militia violence), not individual crime."""
+        a = analyzer.analyze(Article(id="t-herd", text=(
+            "Seven villagers are killed in an attack by armed herders in the north.")))
+        assert a.alert is not None
+        quiet = analyzer.analyze(Article(id="t-herd2", text=(
+            "Herders moved their cattle south for the dry season.")))
+        assert quiet.alert is None
+
     def test_state_violence_still_alerts(self, analyzer: Analyzer) -> None:
         a = analyzer.analyze(Article(id="t2", text=(
             "Russian forces launched missile strikes on Kharkiv overnight, killing "
