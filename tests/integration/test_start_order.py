@@ -107,7 +107,11 @@ class TestSideBySide:
         assert wait_for(lambda: "web port" in first.log() or first.proc.poll() is not None
                         or _answers(int(worker_env["ESCWATCH_WEB_PORT"])), 60)
         second = start_worker()
-        time.sleep(8)
+        # The second worker reaches its web server only after its Kafka start-up,
+        # which takes longer on a loaded machine: wait for the message, not a fixed time.
+        assert wait_for(lambda: "is taken" in second.log() or second.proc.poll() is not None,
+                        90), second.log()[-3000:]
+        time.sleep(3)
         assert first.proc.poll() is None, first.log()[-3000:]
         assert second.proc.poll() is None, second.log()[-3000:]
         assert "is taken" in second.log()
