@@ -818,3 +818,17 @@ class TestCaseAlleging:
         """"a case alleging that ...": the allegation is the case, not a new accusation."""
         assert "DISAPPROVE" not in [k for k, _, _ in all_signals(
             "The tribunal heard a case alleging that the ministry hid the reports.")]
+
+
+class TestAsLongAs:
+    def test_as_long_as_does_not_make_the_sentence_conditional(self) -> None:
+        """"rejects a ceasefire, saying it will fight as long as the attacks continue":
+        the clause names a duration, not a condition on the sentence."""
+        signals = all_signals("The group rejects the offer, saying it will fight as long "
+                              "as the attacks continue.")
+        assert ("REJECT", "rejects", "asserted") in signals
+        assert all(modality != "conditional" for _, _, modality in signals)
+
+    def test_if_still_makes_an_act_conditional(self) -> None:
+        signals = all_signals("If the talks fail, the army will attack the town.")
+        assert ("attack", "conditional") in [(t, m) for _, t, m in signals]
