@@ -832,3 +832,20 @@ class TestAsLongAs:
     def test_if_still_makes_an_act_conditional(self) -> None:
         signals = all_signals("If the talks fail, the army will attack the town.")
         assert ("attack", "conditional") in [(t, m) for _, t, m in signals]
+
+
+class TestEncirclement:
+    @pytest.mark.parametrize("text", [
+        "Russian troops surrounded the city after a week of shelling.",
+        "The remaining forces in the region are entirely surrounded.",
+        "Rebels encircled the garrison overnight.",
+    ])
+    def test_forces_surrounding_or_surrounded_is_coercion(self, text: str) -> None:
+        assert "COERCE" in [k for k, _, _ in all_signals(text)]
+
+    @pytest.mark.parametrize("text", [
+        "The president was surrounded by cheering supporters.",
+        "The village is surrounded by mountains and forest.",
+    ])
+    def test_surrounded_by_crowds_or_landscape_is_not(self, text: str) -> None:
+        assert "COERCE" not in [k for k, _, _ in all_signals(text)]
