@@ -158,6 +158,11 @@ def all_signals(text: str) -> list[tuple[str, str, str]]:
             for s in PACKAGED.detect(text, sentences(text), (), None)]
 
 
+def types_of(text: str) -> list[str]:
+    """Return the type of every packaged signal in ``text``, in text order."""
+    return [k for k, _, _ in all_signals(text)]
+
+
 class TestCameoCategories:
     @pytest.mark.parametrize(
         ("text", "kind"),
@@ -226,13 +231,13 @@ class TestBackground:
     def test_a_setting_trigger_stays_beside_the_main_one(self) -> None:
         """"Amid heavy fighting, X withdrew": both are signals; the agency step, not
         the lexicon, judges the setting phrase."""
-        assert [t for t, _, _ in all_signals(
-            "Amid heavy fighting, the army withdrew from the town.")] == ["FIGHT", "RETREAT"]
+        assert types_of(
+            "Amid heavy fighting, the army withdrew from the town.") == ["FIGHT", "RETREAT"]
 
     def test_a_cause_after_following_is_kept(self) -> None:
         """"killed following a drone strike": the strike is the news, not a setting."""
-        kinds = [t for t, _, _ in all_signals(
-            "A soldier is killed and four wounded following a drone strike on the base.")]
+        kinds = types_of(
+            "A soldier is killed and four wounded following a drone strike on the base.")
         assert kinds.count("ASSAULT") >= 2
         assert "drone strike" in [trigger for _, trigger, _ in all_signals(
             "A soldier is killed and four wounded following a drone strike on the base.")]
@@ -244,15 +249,15 @@ class TestBackground:
 
     def test_modifier_prefix_makes_a_trigger_a_modifier(self) -> None:
         """"anti-war rally", "post-war order": the hyphenated trigger is no act."""
-        assert [t for t, _, _ in all_signals(
-            "Thousands joined an anti-war rally in the capital.")] == ["PROTEST"]
-        assert [t for t, _, _ in all_signals(
-            "Historians discussed the post-war order.")] == ["CONSULT"]
+        assert types_of(
+            "Thousands joined an anti-war rally in the capital.") == ["PROTEST"]
+        assert types_of(
+            "Historians discussed the post-war order.") == ["CONSULT"]
 
     def test_counter_policy_is_an_idiom(self) -> None:
         """"counter-terrorism law" names a policy, not an act of terrorism."""
-        assert [t for t, _, _ in all_signals(
-            "The parliament passed a counter-terrorism law.")] == []
+        assert types_of(
+            "The parliament passed a counter-terrorism law.") == []
 
     def test_counter_act_is_the_act(self) -> None:
         """A counter-attack is an attack, a counter-protest a protest."""
@@ -367,8 +372,7 @@ class TestDenial:
 
     def test_denied_cooperation_is_not_a_refusal(self) -> None:
         """Denying that talks took place is not a REJECT."""
-        assert [k for k, _, _ in all_signals("The palace denied that talks had taken place.")
-                ] == ["CONSULT"]
+        assert types_of("The palace denied that talks had taken place.") == ["CONSULT"]
 
     def test_rejecting_a_proposal_is_still_reject(self) -> None:
         """REJECT stays for rejecting proposals, demands and offers."""
@@ -594,7 +598,7 @@ class TestNaturalAndAccidentalCauses:
         ("The missile strike injured twelve people.", "ASSAULT"),
     ])
     def test_without_such_a_cause_the_act_stays(self, text: str, kind: str) -> None:
-        assert kind in [k for k, _, _ in all_signals(text)]
+        assert kind in types_of(text)
 
 
 class TestMannerIdioms:
@@ -620,7 +624,7 @@ class TestStrife:
         "The demolition of the shrine sparked violence in the old city.",
     ])
     def test_communal_or_political_violence_is_assault(self, text: str) -> None:
-        assert "ASSAULT" in [k for k, _, _ in all_signals(text)]
+        assert "ASSAULT" in types_of(text)
 
     @pytest.mark.parametrize("text", [
         "Gang violence erupted in the suburb.",
@@ -628,7 +632,7 @@ class TestStrife:
         "The game contains graphic violence.",
     ])
     def test_crime_and_fiction_violence_is_not(self, text: str) -> None:
-        assert "ASSAULT" not in [k for k, _, _ in all_signals(text)]
+        assert "ASSAULT" not in types_of(text)
 
 
 class TestLegalIdioms:
@@ -729,7 +733,7 @@ class TestTariffs:
     ])
     def test_a_tariff_named_is_no_event(self, text: str) -> None:
         """A tariff mentioned as a thing that exists is no act of sanction."""
-        assert "SANCTION" not in [k for k, _, _ in all_signals(text)]
+        assert "SANCTION" not in types_of(text)
 
 
 class TestBansAndWithdrawals:
@@ -738,11 +742,11 @@ class TestBansAndWithdrawals:
         "The candidate was barred from the election by the commission.",
     ])
     def test_banning_critics_or_candidates_is_repression(self, text: str) -> None:
-        assert "COERCE" in [k for k, _, _ in all_signals(text)]
+        assert "COERCE" in types_of(text)
 
     def test_a_player_banned_from_competition_is_no_repression(self) -> None:
-        assert "COERCE" not in [k for k, _, _ in all_signals(
-            "The striker was banned from competition for three matches.")]
+        assert "COERCE" not in types_of(
+            "The striker was banned from competition for three matches.")
 
     @pytest.mark.parametrize("text", [
         "The president said the troops would be leaving the country.",
@@ -750,44 +754,44 @@ class TestBansAndWithdrawals:
         "The army removed its soldiers from the border posts.",
     ])
     def test_troops_leaving_is_retreat(self, text: str) -> None:
-        assert "RETREAT" in [k for k, _, _ in all_signals(text)]
+        assert "RETREAT" in types_of(text)
 
     def test_a_clash_leaving_dead_is_no_retreat(self) -> None:
         """"clashed with soldiers, leaving three dead": leaving is a result, not a pullout."""
-        kinds = [k for k, _, _ in all_signals(
-            "Troops clashed with border soldiers, leaving three dead.")]
+        kinds = types_of(
+            "Troops clashed with border soldiers, leaving three dead.")
         assert "RETREAT" not in kinds
         assert "FIGHT" in kinds
 
     def test_demonstrate_and_demand_is_protest(self) -> None:
-        assert "PROTEST" in [k for k, _, _ in all_signals(
-            "Thousands gathered to demonstrate and demand new elections.")]
+        assert "PROTEST" in types_of(
+            "Thousands gathered to demonstrate and demand new elections.")
 
 
 class TestArmedAndGangSanctions:
     def test_armed_as_an_adjective_is_no_arms_supply(self) -> None:
         """"minerals bought from armed militias": armed describes the group."""
-        assert "AID" not in [k for k, _, _ in all_signals(
-            "The minerals were bought from armed militias in the east.")]
+        assert "AID" not in types_of(
+            "The minerals were bought from armed militias in the east.")
 
     @pytest.mark.parametrize("text", [
         "The government armed the rebels in the north.",
         "The report accuses the state of arming militias.",
     ])
     def test_arming_a_group_is_arms_supply(self, text: str) -> None:
-        assert "AID" in [k for k, _, _ in all_signals(text)]
+        assert "AID" in types_of(text)
 
     def test_sanctions_on_gangs_are_law_enforcement(self) -> None:
         """Sanctions against gangs or cartels are a crime-fighting tool, not coercion
         between political actors."""
-        assert "SANCTION" not in [k for k, _, _ in all_signals(
-            "The ministry issued sanctions against smuggling gangs from the region.")]
-        assert "SANCTION" in [k for k, _, _ in all_signals(
-            "The ministry issued sanctions against the neighbouring state.")]
+        assert "SANCTION" not in types_of(
+            "The ministry issued sanctions against smuggling gangs from the region.")
+        assert "SANCTION" in types_of(
+            "The ministry issued sanctions against the neighbouring state.")
 
     def test_a_gang_designated_terrorist_stays_sanction(self) -> None:
-        assert "SANCTION" in [k for k, _, _ in all_signals(
-            "The department designates the gang as a foreign terrorist organization.")]
+        assert "SANCTION" in types_of(
+            "The department designates the gang as a foreign terrorist organization.")
 
 
 class TestDiseaseCampaignsAndOpeningParticiples:
@@ -796,28 +800,28 @@ class TestDiseaseCampaignsAndOpeningParticiples:
         "Health workers fight the cholera epidemic in the camps.",
     ])
     def test_combating_a_disease_is_no_fight(self, text: str) -> None:
-        assert "FIGHT" not in [k for k, _, _ in all_signals(text)]
+        assert "FIGHT" not in types_of(text)
 
     def test_combating_insurgents_is_a_fight(self) -> None:
-        assert "FIGHT" in [k for k, _, _ in all_signals(
-            "Troops were sent to combat the insurgents in the hills.")]
+        assert "FIGHT" in types_of(
+            "Troops were sent to combat the insurgents in the hills.")
 
     def test_a_participle_opening_the_subject_is_an_adjective(self) -> None:
         """"Imprisoned journalists are awarded a prize": no arrest is reported."""
-        assert "COERCE" not in [k for k, _, _ in all_signals(
-            "Imprisoned journalists from two countries are awarded the prize.")]
+        assert "COERCE" not in types_of(
+            "Imprisoned journalists from two countries are awarded the prize.")
 
     def test_a_participle_after_its_subject_is_the_act(self) -> None:
-        assert "COERCE" in [k for k, _, _ in all_signals("Police imprisoned the journalists.")]
-        assert "COERCE" in [k for k, _, _ in all_signals(
-            "Imprisoned without trial, the activists began a hunger strike.")]
+        assert "COERCE" in types_of("Police imprisoned the journalists.")
+        assert "COERCE" in types_of(
+            "Imprisoned without trial, the activists began a hunger strike.")
 
 
 class TestCaseAlleging:
     def test_a_case_alleging_names_the_charge(self) -> None:
         """"a case alleging that ...": the allegation is the case, not a new accusation."""
-        assert "DISAPPROVE" not in [k for k, _, _ in all_signals(
-            "The tribunal heard a case alleging that the ministry hid the reports.")]
+        assert "DISAPPROVE" not in types_of(
+            "The tribunal heard a case alleging that the ministry hid the reports.")
 
 
 class TestAsLongAs:
@@ -841,11 +845,11 @@ class TestEncirclement:
         "Rebels encircled the garrison overnight.",
     ])
     def test_forces_surrounding_or_surrounded_is_coercion(self, text: str) -> None:
-        assert "COERCE" in [k for k, _, _ in all_signals(text)]
+        assert "COERCE" in types_of(text)
 
     @pytest.mark.parametrize("text", [
         "The president was surrounded by cheering supporters.",
         "The village is surrounded by mountains and forest.",
     ])
     def test_surrounded_by_crowds_or_landscape_is_not(self, text: str) -> None:
-        assert "COERCE" not in [k for k, _, _ in all_signals(text)]
+        assert "COERCE" not in types_of(text)
