@@ -60,7 +60,7 @@ _LIST_FIELDS: Mapping[str, tuple[tuple[str, str], ...]] = MappingProxyType({
     "sectors": (("sectors", "values"), ("weak_sectors", "weak")),
     "titles": (("titles", "values"),),
     "events": (("event_rules", "rules"), ("event_modes", "modes"), ("event_words", "words")),
-    "domains": (("domains", "values"), ("interstate_types", "interstate_types")),
+    "domains": (("domains", "values"),),
     "law_enforcement": (("law_rules", "rules"), ("armed_sectors", "armed_sectors"),
                         ("civic_sectors", "civic_sectors")),
     "judicial": (("judicial_cues", "cues"), ("judicial_types", "types"),
@@ -130,9 +130,6 @@ class AgencyRules:
             an injunction"), not a political act.
         court_window: Words a court cue reaches forward.
         court_types: Signal types a ruling can carry (REJECT, DEMAND, ...).
-        interstate_types: Signal types that survive domain damping when both
-            source and target are political actors (one state sanctioning
-            another in an article filed as business).
         inherent_rules: Lexicon rules whose act is political by definition
             (an assassination is the killing of a public figure for a
             political end): political whatever the actors or the domain,
@@ -168,7 +165,6 @@ class AgencyRules:
     dated_determiners: frozenset[str] = frozenset()
     history_years: int = 0
     inherent_rules: frozenset[str] = frozenset()
-    interstate_types: frozenset[str] = frozenset()
     court_cues: frozenset[str] = frozenset()
     court_window: int = 6
     court_types: frozenset[str] = frozenset()
@@ -213,11 +209,6 @@ class AgencyRules:
 
 # Strength of an actor's political agency.
 _NONE, _WEAK, _STRONG = 0, 1, 2
-
-# Characters before a trigger that the judicial and court cues, and the
-# setting cues, are looked for in.
-_CUE_REACH = 120
-_SETTING_REACH = 160
 
 # A year (or decade: "the 1990s") written as a date, not a count ("2000 troops").
 # "since 1997" or "since the 2022 invasion" measures the present against a
@@ -379,7 +370,7 @@ class AgencyJudge:
         return (aim is not None and aim.startswith("agent:")
                 and aim.split(":", 2)[1] in self.rules.civic_sectors)
 
-    def _judicial_frame(self, signal: Signal, before: str) -> bool:
+    def _judicial_frame(self, signal: Signal) -> bool:
         """True when the trigger is the charge of a legal proceeding.
 
         "convicted of plotting a coup", "sentenced for fighting with the
@@ -390,9 +381,11 @@ class AgencyJudge:
         if self._judicial is None or not (signal.type in rules.judicial_types
                                           or signal.mode in rules.judicial_modes):
             return False
-        return self._judicial.search(before[-_CUE_REACH:]) is not None
+        offset = signal.start - signal.sentence_start
+        before = signal.sentence[max(0, offset - 120):offset].lower()
+        return self._judicial.search(before) is not None
 
-    def _ruling(self, signal: Signal, before: str) -> bool:
+    def _ruling(self, signal: Signal) -> bool:
         """True when a court is the one acting: "the supreme court rejects an
         injunction", "an appeals court declines to allow the policy". A
         court ruling is justice, not a political act by a state. Law
@@ -400,9 +393,11 @@ class AgencyJudge:
         if (self._court is None or signal.type not in self.rules.court_types
                 or signal.rule in self.rules.law_rules):
             return False
-        return self._court.search(before[-_CUE_REACH:]) is not None
+        offset = signal.start - signal.sentence_start
+        before = signal.sentence[max(0, offset - 120):offset].lower()
+        return self._court.search(before) is not None
 
-    def _background_frame(self, before: str) -> bool:
+    def _background_frame(self, signal: Signal) -> bool:
         """True when the trigger sits in a phrase of setting.
 
         "Lebanon opens an airport amid the fighting", "a law passes despite
@@ -414,11 +409,12 @@ class AgencyJudge:
         """
         if self._background is None and self._dated is None:
             return False
+        offset = signal.start - signal.sentence_start
+        before = signal.sentence[max(0, offset - 160):offset].lower()
         return ((self._background is not None and self._background.search(before) is not None)
                 or (self._dated is not None and self._dated.search(before) is not None))
 
-    def _historical(self, signal: Signal, year: int, lede_end: int,
-                    memo: dict[int, bool]) -> bool:
+    def _historical(self, text: str, signal: Signal, year: int, memo: dict[int, bool]) -> bool:
         """True when every year the sentence names lies ``history_years`` or
         more before the article's ``year``: a paragraph of history ("ruled
         from 1973 until 1990, after a military coup"), not the news. The
@@ -428,26 +424,20 @@ class AgencyJudge:
             years = [year if m.group(1) else int(m.group(2))
                      for m in _YEAR.finditer(signal.sentence)]
             known = (bool(years) and max(years) <= year - self.rules.history_years
-                     and signal.sentence_start > lede_end)
+                     and bool(text[:signal.sentence_start].strip()))
             memo[signal.sentence_start] = known
         return known
 
-    def _frame(self, signal: Signal, year: int, lede_end: int,
+    def _frame(self, text: str, signal: Signal, year: int,
                history: dict[int, bool]) -> str | None:
-        """Why the sentence frames ``signal`` as no news of an event, or None.
-
-        The words before the trigger are cut and lower-cased once for the
-        judicial, court and background checks (``lede_end``: where the
-        article's first word starts; the lede is never history)."""
-        offset = signal.start - signal.sentence_start
-        before = signal.sentence[max(0, offset - _SETTING_REACH):offset].lower()
-        if signal.polarity == "escalation" and self._judicial_frame(signal, before):
+        """Why the sentence frames ``signal`` as no news of an event, or None."""
+        if signal.polarity == "escalation" and self._judicial_frame(signal):
             return "charge of a legal proceeding"
-        if self._ruling(signal, before):
+        if self._ruling(signal):
             return "ruling of a court"
-        if self._background_frame(before):
+        if self._background_frame(signal):
             return "background of the reported event"
-        if year and self._historical(signal, year, lede_end, history):
+        if year and self._historical(text, signal, year, history):
             return "history, not news"
         return None
 
@@ -479,10 +469,9 @@ class AgencyJudge:
         history: dict[int, bool] = {}
         year = (int(as_of[:4]) if rules.history_years and as_of and as_of[:4].isdigit()
                 else 0)
-        lede_end = len(text) - len(text.lstrip())
         strength_of: dict[tuple[str, int], int] = {}
         for s in signals:
-            framed = self._frame(s, year, lede_end, history)
+            framed = self._frame(text, s, year, history)
             if framed is not None:
                 out.append(_unpolitical(s, framed))
                 continue
@@ -507,7 +496,7 @@ class AgencyJudge:
                     continue
             if damp and domain is not None:
                 # Clear agency: the political actor is the one acting.
-                ok = (strengths == [_STRONG, _STRONG] and s.type in rules.interstate_types) or (
+                ok = (strengths == [_STRONG, _STRONG] and s.type == "SANCTION") or (
                     strengths[0] == _STRONG and self._event(s, sentences))
                 reason = None if ok else f"domain {domain.domain}"
             elif best == _STRONG or strengths == [_WEAK, _WEAK]:

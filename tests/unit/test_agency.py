@@ -20,8 +20,7 @@ RULES = AgencyRules.from_rows([
     {"kind": "sectors", "values": ["MIL", "GOV"], "weak": ["COP"]},
     {"kind": "titles", "values": ["minister"]},
     {"kind": "events", "rules": ["mobilize.deploy"], "modes": ["troops"], "words": ["airstrike"]},
-    {"kind": "domains", "values": ["sport"], "min_confidence": 0.6,
-     "interstate_types": ["SANCTION"]},
+    {"kind": "domains", "values": ["sport"], "min_confidence": 0.6},
 ])
 JUDGE = AgencyJudge(RULES, {"GRP": "armed_group", "FIFA": "sports_body"}, ["Ruritanian"])
 
