@@ -68,6 +68,9 @@ _LIST_FIELDS: Mapping[str, tuple[tuple[str, str], ...]] = MappingProxyType({
     "background": (("background_cues", "cues"), ("dated_determiners", "dated")),
     "court": (("court_cues", "cues"), ("court_types", "types")),
     "inherent": (("inherent_rules", "rules"),),
+    "organised_crime": (("crime_sectors", "sectors"), ("crime_types", "types"),
+                        ("crime_exempt_rules", "exempt_rules"),
+                        ("state_force_words", "state_words")),
 })
 
 
@@ -138,6 +141,17 @@ class AgencyRules:
             years before the article's date ("Qaboos took power in 1970 after
             overthrowing his father") tells history, not news; 0 turns the
             rule off, as does an article without a date.
+        crime_sectors: Generic-agent sectors of organised crime (gangs,
+            cartels): violence, threats and sanctions in a sentence that
+            names one are crime, not political escalation, unless the
+            sentence also names a state force or a political armed actor
+            ("rival gangs clash in a jail" is crime; "cartel gunmen ambush
+            soldiers" is not).
+        crime_types: Signal types the organised-crime rule judges.
+        crime_exempt_rules: Lexicon rules it leaves alone (a terrorist
+            designation of a gang is a political act by a state).
+        state_force_words: Words that name state forces even without a
+            country ("police", "soldiers"), which lift the rule.
     """
 
     actor_types: frozenset[str] = frozenset()
@@ -168,6 +182,10 @@ class AgencyRules:
     court_cues: frozenset[str] = frozenset()
     court_window: int = 6
     court_types: frozenset[str] = frozenset()
+    crime_sectors: frozenset[str] = frozenset()
+    crime_types: frozenset[str] = frozenset()
+    crime_exempt_rules: frozenset[str] = frozenset()
+    state_force_words: frozenset[str] = frozenset()
 
     @property
     def empty(self) -> bool:
@@ -257,6 +275,9 @@ class AgencyJudge:
             r"(?<![\w-])(?:" + "|".join(re.escape(d) for d in dets) + r")\s+"
             r"(?:1[89]|20)\d\d(?:[\u2013-]\d\d(?:\d\d)?)?\s+(?:[\w'\u2019-]+\s+){0,2}\Z")
             if dets else None)
+        words = sorted(rules.state_force_words, key=len, reverse=True)
+        self._state_words = (re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in words)
+                                        + r")(?![\w-])") if words else None)
         words = sorted(rules.event_words, key=len, reverse=True)
         self._words = (re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in words)
                                   + r")(?![\w-])") if words else None)
@@ -338,6 +359,34 @@ class AgencyJudge:
         if found is None:
             found = sentences[signal.sentence_start] = (
                 self._words.search(signal.sentence.lower()) is not None)
+        return found
+
+    def _organised_crime(self, signal: Signal, actors: Sequence[Actor], text: str,
+                         memo: dict[int, bool]) -> bool:
+        """True when the sentence of ``signal`` reports organised crime: it names
+        a gang or cartel and neither a state force nor a political armed
+        actor (the gang's own gunmen stay unidentified)."""
+        rules = self.rules
+        if (not rules.crime_sectors or signal.type not in rules.crime_types
+                or signal.rule in rules.crime_exempt_rules):
+            return False
+        known = memo.get(signal.sentence_start)
+        if known is not None:
+            return known
+        crime = other = False
+        for a in actors:
+            if not signal.sentence_start <= a.start < signal.sentence_end:
+                continue
+            sector = a.id.split(":", 2)[1] if a.id.startswith("agent:") else None
+            if sector in rules.crime_sectors:
+                crime = True
+            elif (sector != "UAF" and a.type != "country"
+                  and self._strength(a, text) == _STRONG):
+                other = True
+        found = crime and not other and not (
+            self._state_words is not None
+            and self._state_words.search(signal.sentence.lower()) is not None)
+        memo[signal.sentence_start] = found
         return found
 
     def _political_enforcement(self, signal: Signal, target: int,
@@ -441,6 +490,19 @@ class AgencyJudge:
             return "history, not news"
         return None
 
+    def _rule_verdict(self, s: Signal, text: str, actors: Sequence[Actor], year: int,
+                      history: dict[int, bool], crime: dict[int, bool]) -> Signal | None:
+        """The verdict of the rules that decide before any actor is weighed (frames,
+        inherently political acts, organised crime), or None when none applies."""
+        framed = self._frame(text, s, year, history)
+        if framed is not None:
+            return _unpolitical(s, framed)
+        if s.rule in self.rules.inherent_rules:
+            return s
+        if self._organised_crime(s, actors, text, crime):
+            return _unpolitical(s, "organised crime, no state force")
+        return None
+
     def judge(
         self, text: str, signals: Sequence[Signal], actors: Sequence[Actor],
         domain: DomainResult | None = None, as_of: str | None = None,
@@ -470,13 +532,11 @@ class AgencyJudge:
         year = (int(as_of[:4]) if rules.history_years and as_of and as_of[:4].isdigit()
                 else 0)
         strength_of: dict[tuple[str, int], int] = {}
+        crime: dict[int, bool] = {}
         for s in signals:
-            framed = self._frame(text, s, year, history)
-            if framed is not None:
-                out.append(_unpolitical(s, framed))
-                continue
-            if s.rule in rules.inherent_rules:
-                out.append(s)
+            ruled = self._rule_verdict(s, text, actors, year, history, crime)
+            if ruled is not None:
+                out.append(ruled)
                 continue
             strengths = [_NONE, _NONE]
             for slot, ident in enumerate((s.source, s.target)):

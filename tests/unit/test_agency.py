@@ -582,3 +582,54 @@ def test_domain_damping_stops_while_conflict_is_probable() -> None:
     (kept,) = judge.judge(text, [_signal(text, "attacked", source="RUR")], [a], unsure)
     assert not damped.political
     assert kept.political
+
+
+CRIME = AgencyJudge(AgencyRules.from_rows([
+    {"kind": "actor_types", "values": ["country", "government"]},
+    {"kind": "sectors", "values": ["MIL", "CRM", "UAF"], "weak": ["COP"]},
+    {"kind": "organised_crime", "sectors": ["CRM"], "types": ["ASSAULT"],
+     "exempt_rules": ["sanction.designate"], "state_words": ["soldiers", "police"]},
+]), {})
+
+
+class TestOrganisedCrime:
+    """Gang and cartel violence is crime unless a state force or political actor takes part."""
+
+    def _one(self, text: str, trigger: str, actors: list[Actor],
+             rule: str = "assault.violence") -> Signal:
+        (out,) = CRIME.judge(text, [_signal(text, trigger, rule=rule)], actors)
+        return out
+
+    def test_gang_violence_alone_is_crime(self) -> None:
+        """A gang clash with only a country as its place is not political."""
+        text = "Rival gangs attacked each other in a Ruritania jail."
+        out = self._one(text, "attacked", [_actor(text, "gangs", "agent:CRM", "organisation"),
+                                           _actor(text, "Ruritania", "RUR", "country")])
+        assert (out.political, out.political_reason) == (False, "organised crime, no state force")
+
+    def test_a_state_force_word_lifts_the_rule(self) -> None:
+        """Cartel gunmen attacking soldiers stays political escalation."""
+        text = "Cartel gunmen attacked soldiers near the border."
+        out = self._one(text, "attacked", [_actor(text, "Cartel", "agent:CRM", "organisation")])
+        assert out.political_reason != "organised crime, no state force"
+
+    def test_a_strong_political_actor_lifts_the_rule(self) -> None:
+        """A government named beside the gang makes it no longer plain crime."""
+        text = "The Ruritanian government said gangs attacked its offices."
+        actors = [_actor(text, "Ruritanian government", "RUR-GOV", "government"),
+                  _actor(text, "gangs", "agent:CRM", "organisation")]
+        assert self._one(text, "attacked", actors).political_reason != (
+            "organised crime, no state force")
+
+    def test_exempt_rules_and_other_sentences_are_left_alone(self) -> None:
+        """A designation rule is exempt, and a gang in another sentence does not count."""
+        text = "Gangs attacked a bus."
+        gang = _actor(text, "Gangs", "agent:CRM", "organisation")
+        assert self._one(text, "attacked", [gang], rule="sanction.designate").political_reason != (
+            "organised crime, no state force")
+        other = "A mob attacked a bus. Gangs were blamed."
+        first = dataclasses.replace(_signal(other, "attacked"), sentence=other[:21],
+                                    sentence_end=21)
+        (out,) = CRIME.judge(other, [first], [_actor(other, "Gangs", "agent:CRM",
+                                                     "organisation")])
+        assert out.political_reason != "organised crime, no state force"
