@@ -180,3 +180,19 @@ def test_every_repost_of_the_labelled_set_pairs_with_its_original() -> None:
                  url=rep["url"])
         misses += a.story_id != b.story_id
     assert misses <= 4  # >= 98% of the first 200 pairs
+
+
+class TestSignature:
+    """The MinHash signature is datasketch's, whatever the item order."""
+
+    def test_signature_equals_a_fresh_datasketch_minhash(self) -> None:
+        """Shared permutations and the inlined SHA-1 hash give datasketch's own values."""
+        from datasketch import MinHash
+
+        from streams.stories.similarity import NUM_PERM, SEED, shingles, signature, tokens
+
+        items = shingles(tokens(ORIGINALS[3]["text"]))
+        fresh = MinHash(num_perm=NUM_PERM, seed=SEED)
+        fresh.update_batch([s.encode("utf-8") for s in sorted(items)])
+        assert (signature(items) == fresh.hashvalues).all()
+        assert not (signature({"one two three"}) == fresh.hashvalues).all()
