@@ -71,6 +71,7 @@ _LIST_FIELDS: Mapping[str, tuple[tuple[str, str], ...]] = MappingProxyType({
     "organised_crime": (("crime_sectors", "sectors"), ("crime_types", "types"),
                         ("crime_exempt_rules", "exempt_rules"),
                         ("state_force_words", "state_words")),
+    "dyadic": (("dyadic_types", "types"),),
 })
 
 
@@ -152,6 +153,10 @@ class AgencyRules:
             designation of a gang is a political act by a state).
         state_force_words: Words that name state forces even without a
             country ("police", "soldiers"), which lift the rule.
+        dyadic_types: Verbal signal types that are events only between two
+            parties (PLOVER's events are dyadic): a demand, a rejection or a
+            disapproval with no target found ("calls for talks", "urges
+            action") names a stance, not a conflict with anyone.
     """
 
     actor_types: frozenset[str] = frozenset()
@@ -186,6 +191,7 @@ class AgencyRules:
     crime_types: frozenset[str] = frozenset()
     crime_exempt_rules: frozenset[str] = frozenset()
     state_force_words: frozenset[str] = frozenset()
+    dyadic_types: frozenset[str] = frozenset()
 
     @property
     def empty(self) -> bool:
@@ -501,6 +507,8 @@ class AgencyJudge:
             return s
         if self._organised_crime(s, actors, text, crime):
             return _unpolitical(s, "organised crime, no state force")
+        if s.target is None and s.type in self.rules.dyadic_types:
+            return _unpolitical(s, "verbal act with no target")
         return None
 
     def judge(

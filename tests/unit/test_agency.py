@@ -633,3 +633,35 @@ class TestOrganisedCrime:
         (out,) = CRIME.judge(other, [first], [_actor(other, "Gangs", "agent:CRM",
                                                      "organisation")])
         assert out.political_reason != "organised crime, no state force"
+
+
+DYADIC = AgencyJudge(AgencyRules.from_rows([
+    {"kind": "actor_types", "values": ["country"]},
+    {"kind": "dyadic", "types": ["DEMAND", "REJECT"]},
+]), {})
+
+
+class TestDyadicVerbalActs:
+    """A demand or rejection is an event only when it is addressed to someone."""
+
+    def _one(self, kind: str, target: str | None) -> Signal:
+        text = "Ruritania calls for talks with Osterlich."
+        sig = dataclasses.replace(_signal(text, "calls for", source="RUR", target=target),
+                                  type=kind)
+        actors = [_actor(text, "Ruritania", "RUR", "country"),
+                  _actor(text, "Osterlich", "OST", "country")]
+        (out,) = DYADIC.judge(text, [sig], actors)
+        return out
+
+    def test_a_demand_with_no_target_names_a_stance(self) -> None:
+        """With no target found the demand stays in the analysis, not political."""
+        out = self._one("DEMAND", None)
+        assert (out.political, out.political_reason) == (False, "verbal act with no target")
+
+    def test_a_demand_on_another_state_counts(self) -> None:
+        """A target found keeps the demand political."""
+        assert self._one("DEMAND", "OST").political
+
+    def test_other_types_need_no_target(self) -> None:
+        """Types outside the row are judged as before, target or not."""
+        assert self._one("ASSAULT", None).political
