@@ -853,3 +853,23 @@ class TestEncirclement:
     ])
     def test_surrounded_by_crowds_or_landscape_is_not(self, text: str) -> None:
         assert "COERCE" not in types_of(text)
+
+
+class TestAttributiveDesignation:
+    """"a designated terrorist group" describes a group; designating one is the act."""
+
+    @pytest.mark.parametrize("text", [
+        "Hamas, a designated terrorist organisation, said it would respond.",
+        "The band was accused of links to designated terrorist groups.",
+    ])
+    def test_a_description_is_no_sanction(self, text: str) -> None:
+        """The participle before the noun gives no SANCTION."""
+        assert "SANCTION" not in types_of(text)
+
+    @pytest.mark.parametrize("text", [
+        "The United States designated the Houthis a terrorist organisation.",
+        "Canada designates the group as a terrorist entity.",
+    ])
+    def test_the_act_of_designating_stays(self, text: str) -> None:
+        """A designation with its object between verb and noun is still a sanction."""
+        assert "SANCTION" in types_of(text)
