@@ -71,7 +71,7 @@ _LIST_FIELDS: Mapping[str, tuple[tuple[str, str], ...]] = MappingProxyType({
     "organised_crime": (("crime_sectors", "sectors"), ("crime_types", "types"),
                         ("crime_exempt_rules", "exempt_rules"),
                         ("state_force_words", "state_words")),
-    "dyadic": (("dyadic_types", "types"),),
+    "dyadic": (("dyadic_types", "types"), ("dyadic_state_sectors", "state_sectors")),
 })
 
 
@@ -156,7 +156,11 @@ class AgencyRules:
         dyadic_types: Verbal signal types that are events only between two
             parties (PLOVER's events are dyadic): a demand, a rejection or a
             disapproval with no target found ("calls for talks", "urges
-            action") names a stance, not a conflict with anyone.
+            action") names a stance, not a conflict with anyone, unless a
+            state speaks: a state that rejects a ceasefire proposal or vetoes
+            a resolution acts toward the states behind it, named or not.
+        dyadic_state_sectors: Generic-agent sectors that speak for a state
+            there ("the government", "the army"), besides ``actor_types``.
     """
 
     actor_types: frozenset[str] = frozenset()
@@ -192,6 +196,7 @@ class AgencyRules:
     crime_exempt_rules: frozenset[str] = frozenset()
     state_force_words: frozenset[str] = frozenset()
     dyadic_types: frozenset[str] = frozenset()
+    dyadic_state_sectors: frozenset[str] = frozenset()
 
     @property
     def empty(self) -> bool:
@@ -496,7 +501,8 @@ class AgencyJudge:
             return "history, not news"
         return None
 
-    def _rule_verdict(self, s: Signal, text: str, actors: Sequence[Actor], year: int,
+    def _rule_verdict(self, s: Signal, text: str, actors: Sequence[Actor],
+                      by_id: Mapping[str, list[Actor]], year: int,
                       history: dict[int, bool], crime: dict[int, bool]) -> Signal | None:
         """The verdict of the rules that decide before any actor is weighed (frames,
         inherently political acts, organised crime), or None when none applies."""
@@ -507,9 +513,19 @@ class AgencyJudge:
             return s
         if self._organised_crime(s, actors, text, crime):
             return _unpolitical(s, "organised crime, no state force")
-        if s.target is None and s.type in self.rules.dyadic_types:
+        if (s.target is None and s.type in self.rules.dyadic_types
+                and not self._state(s.source, by_id)):
             return _unpolitical(s, "verbal act with no target")
         return None
+
+    def _state(self, ident: str | None, by_id: Mapping[str, list[Actor]]) -> bool:
+        """True when ``ident`` is a state: a country or government, or a generic
+        agent of a state sector."""
+        if ident is None:
+            return False
+        if ident.startswith("agent:"):
+            return ident.split(":", 2)[1] in self.rules.dyadic_state_sectors
+        return any(a.type in self.rules.actor_types for a in by_id.get(ident, ()))
 
     def judge(
         self, text: str, signals: Sequence[Signal], actors: Sequence[Actor],
@@ -542,7 +558,7 @@ class AgencyJudge:
         strength_of: dict[tuple[str, int], int] = {}
         crime: dict[int, bool] = {}
         for s in signals:
-            ruled = self._rule_verdict(s, text, actors, year, history, crime)
+            ruled = self._rule_verdict(s, text, actors, by_id, year, history, crime)
             if ruled is not None:
                 out.append(ruled)
                 continue

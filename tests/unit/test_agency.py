@@ -637,18 +637,20 @@ class TestOrganisedCrime:
 
 DYADIC = AgencyJudge(AgencyRules.from_rows([
     {"kind": "actor_types", "values": ["country"]},
-    {"kind": "dyadic", "types": ["DEMAND", "REJECT"]},
+    {"kind": "sectors", "values": ["GOV"]},
+    {"kind": "titles", "values": ["minister"]},
+    {"kind": "dyadic", "types": ["DEMAND", "REJECT"], "state_sectors": ["GOV"]},
 ]), {})
 
 
 class TestDyadicVerbalActs:
     """A demand or rejection is an event only when it is addressed to someone."""
 
-    def _one(self, kind: str, target: str | None) -> Signal:
-        text = "Ruritania calls for talks with Osterlich."
-        sig = dataclasses.replace(_signal(text, "calls for", source="RUR", target=target),
+    def _one(self, kind: str, target: str | None, source: str = "minister-x") -> Signal:
+        text = "The minister calls for talks with Osterlich."
+        sig = dataclasses.replace(_signal(text, "calls for", source=source, target=target),
                                   type=kind)
-        actors = [_actor(text, "Ruritania", "RUR", "country"),
+        actors = [_actor(text, "minister", "minister-x", "person", role="minister"),
                   _actor(text, "Osterlich", "OST", "country")]
         (out,) = DYADIC.judge(text, [sig], actors)
         return out
@@ -657,6 +659,13 @@ class TestDyadicVerbalActs:
         """With no target found the demand stays in the analysis, not political."""
         out = self._one("DEMAND", None)
         assert (out.political, out.political_reason) == (False, "verbal act with no target")
+
+    def test_a_state_acts_toward_others_unnamed(self) -> None:
+        """A state's rejection counts without a target ("Ruritania rejected the proposal")."""
+        assert self._one("REJECT", None, source="OST").political
+        reason = "verbal act with no target"
+        assert self._one("REJECT", None, source="agent:GOV").political_reason != reason
+        assert self._one("REJECT", None, source="agent:CVL").political_reason == reason
 
     def test_a_demand_on_another_state_counts(self) -> None:
         """A target found keeps the demand political."""
