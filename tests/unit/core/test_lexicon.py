@@ -873,3 +873,28 @@ class TestAttributiveDesignation:
     def test_the_act_of_designating_stays(self, text: str) -> None:
         """A designation with its object between verb and noun is still a sanction."""
         assert "SANCTION" in types_of(text)
+
+
+class TestWarningsMarchesAndMovements:
+    """Warnings off, marches against someone, forces moving and aircraft downed."""
+
+    @pytest.mark.parametrize(("text", "kind"), [
+        ("The navy warned ships to stay away from the strait.", "THREATEN"),
+        ("Ruritania warned its neighbour that it would retaliate.", "THREATEN"),
+        ("Thousands marched against the government.", "PROTEST"),
+        ("The army deployed along the border.", "MOBILIZE"),
+        ("Ruritanian troops crossed into Osterlich.", "MOBILIZE"),
+        ("The air force downed a reconnaissance drone.", "ASSAULT"),
+    ])
+    def test_the_act_is_found(self, text: str, kind: str) -> None:
+        """Each phrasing gives its PLOVER type."""
+        assert kind in types_of(text)
+
+    @pytest.mark.parametrize("text", [
+        "Authorities warned residents to stay away from the volcano.",
+        "Analysts warned that prices would hit a record.",
+        "The band marched on Sunday.",
+    ])
+    def test_hazards_prices_and_parades_are_no_escalation(self, text: str) -> None:
+        """A hazard warning, a forecast or a parade gives no escalation type."""
+        assert not {"THREATEN", "PROTEST"} & set(types_of(text))
