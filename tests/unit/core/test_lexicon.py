@@ -898,3 +898,22 @@ class TestWarningsMarchesAndMovements:
     def test_hazards_prices_and_parades_are_no_escalation(self, text: str) -> None:
         """A hazard warning, a forecast or a parade gives no escalation type."""
         assert not {"THREATEN", "PROTEST"} & set(types_of(text))
+
+
+class TestAlternativesBeforeAParticle:
+    """An alternation before a particle ("<scrap>|<abandon>|<tear> up") binds the particle
+    to the last verb only."""
+
+    @pytest.mark.parametrize("text", [
+        "Ruritania scrapped the nuclear deal with Osterlich.",
+        "Ruritania abandoned the ceasefire agreement.",
+        "Ruritania tore up the treaty.",
+    ])
+    def test_scrapping_a_deal_is_a_rejection(self, text: str) -> None:
+        """Scrapping, abandoning or tearing up an accord is REJECT, not AGREE."""
+        assert "REJECT" in types_of(text)
+        assert "AGREE" not in types_of(text)
+
+    def test_questioning_over_an_act_is_an_investigation(self) -> None:
+        """'questioned ... over' needs no 'suspicion' after it."""
+        assert "INVESTIGATE" in types_of("Police questioned the opposition leader over the riots.")
