@@ -67,7 +67,7 @@ _LIST_FIELDS: Mapping[str, tuple[tuple[str, str], ...]] = MappingProxyType({
                  ("judicial_modes", "modes")),
     "background": (("background_cues", "cues"), ("dated_determiners", "dated")),
     "court": (("court_cues", "cues"), ("court_types", "types")),
-    "inherent": (("inherent_rules", "rules"),),
+    "inherent": (("inherent_rules", "rules"), ("inherent_modalities", "modalities")),
     "organised_crime": (("crime_sectors", "sectors"), ("crime_types", "types"),
                         ("crime_exempt_rules", "exempt_rules"),
                         ("state_force_words", "state_words")),
@@ -188,6 +188,7 @@ class AgencyRules:
     dated_determiners: frozenset[str] = frozenset()
     history_years: int = 0
     inherent_rules: frozenset[str] = frozenset()
+    inherent_modalities: frozenset[str] = frozenset()
     court_cues: frozenset[str] = frozenset()
     court_window: int = 6
     court_types: frozenset[str] = frozenset()
@@ -509,7 +510,8 @@ class AgencyJudge:
         framed = self._frame(text, s, year, history)
         if framed is not None:
             return _unpolitical(s, framed)
-        if s.rule in self.rules.inherent_rules:
+        if s.rule in self.rules.inherent_rules and (
+                not self.rules.inherent_modalities or s.modality in self.rules.inherent_modalities):
             return s
         if self._organised_crime(s, actors, text, crime):
             return _unpolitical(s, "organised crime, no state force")

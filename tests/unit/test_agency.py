@@ -409,6 +409,33 @@ class TestInherentlyPolitical:
         assert (out.political, out.political_reason) == (False, "charge of a legal proceeding")
 
 
+TERROR = AgencyJudge(AgencyRules.from_rows([
+    {"kind": "actor_types", "values": ["country"]},
+    {"kind": "domains", "values": ["crime"], "min_confidence": 0.5},
+    {"kind": "inherent", "rules": ["assault.terror"], "modalities": ["asserted"]},
+]), {})
+
+
+class TestInherentModalities:
+    """An inherent rule may hold only for asserted acts."""
+
+    def _one(self, modality: str) -> Signal:
+        text = "Officials call the stabbing terrorism."
+        sig = dataclasses.replace(_signal(text, "terrorism", rule="assault.terror"),
+                                  modality=modality)  # type: ignore[arg-type]
+        (out,) = TERROR.judge(text, [sig], [], _domain("crime", 0.9))
+        return out
+
+    def test_an_asserted_terrorist_act_is_political_in_crime_news(self) -> None:
+        """Asserted: political whatever the domain."""
+        assert self._one("asserted").political
+
+    def test_a_suspected_motive_is_judged_as_any_act(self) -> None:
+        """Hypothetical ("investigated as potential terrorism"): damped like any crime report."""
+        out = self._one("hypothetical")
+        assert (out.political, out.political_reason) == (False, "domain crime")
+
+
 LAW = AgencyJudge(AgencyRules.from_rows([
     {"kind": "actor_types", "values": ["country"]},
     {"kind": "sectors", "values": ["MIL", "OPP"], "weak": ["COP"]},
