@@ -11,6 +11,10 @@ Two corpora of ``article.v1`` events, one JSON object per line:
 * ``re3d.jsonl`` — the 75 re3d documents exactly as published (UK Government, CENTCOM,
   US State Department, Australian DFAT press texts), a second corpus with natural
   document lengths.
+* ``wikinews650.jsonl`` — real news articles of every kind cut to about 650 words
+  (``tests/data/wikinews650.jsonl``, English Wikinews 2019-2020, CC BY 2.5, made by
+  ``tools/collect_wikinews650.py``): the ordinary news the speed target is stated for,
+  where ``news600`` is the dense worst case.
 
 ``manifest.json`` beside them records the seed, the input files with their SHA-256, the
 licences, the word statistics and, for every generated article, the ids of the records
@@ -54,6 +58,7 @@ SOURCES = {
     "re3d_open.jsonl": "re3d openly licensed subsets (dstl/re3d): OGL v3.0, US public domain, "
                        "CC BY 3.0 AU; licence per record in labels.license",
 }
+WIKINEWS_FILE = "wikinews650.jsonl"
 EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
 _WORD = re.compile(r"\S+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“‘(])|\n\s*\n")
@@ -192,6 +197,16 @@ def _re3d_events(data_dir: Path) -> list[dict[str, Any]]:
     return events
 
 
+def _wikinews_events(data_dir: Path) -> list[dict[str, Any]]:
+    path = data_dir / WIKINEWS_FILE
+    if not path.is_file():
+        return []
+    return [{"schema": "article.v1", "id": str(rec["id"]), "text": str(rec["text"]),
+             "title": str(rec["title"])[:4096], "url": str(rec["url"])[:8192],
+             "published_at": str(rec["published_at"]), "language": "en",
+             "source": "Wikinews"} for rec in _read_jsonl(path)]
+
+
 def _seed_article() -> dict[str, Any] | None:
     if not SEED_FILE.is_file():
         return None
@@ -218,7 +233,8 @@ def _stats(events: Sequence[dict[str, Any]]) -> dict[str, float]:
 
 def build(out: Path, *, articles: int = 200, words: int = 600, seed: int = 20240101,
           data_dir: Path | None = None) -> dict[str, Any]:
-    """Write ``news600.jsonl``, ``re3d.jsonl`` and ``manifest.json`` to ``out``.
+    """Write ``news600.jsonl``, ``re3d.jsonl``, ``wikinews650.jsonl`` (when its input is
+    there) and ``manifest.json`` to ``out``.
 
     Args:
         out: Target folder (created).
@@ -238,9 +254,12 @@ def build(out: Path, *, articles: int = 200, words: int = 600, seed: int = 20240
     if seed_event is not None:
         news.insert(0, seed_event)
     re3d = _re3d_events(folder)
+    wikinews = _wikinews_events(folder)
     out.mkdir(parents=True, exist_ok=True)
     _write_jsonl(out / "news600.jsonl", news)
     _write_jsonl(out / "re3d.jsonl", re3d)
+    if wikinews:
+        _write_jsonl(out / "wikinews650.jsonl", wikinews)
     manifest = {
         "seed": seed,
         "words_per_article": words,
@@ -248,9 +267,11 @@ def build(out: Path, *, articles: int = 200, words: int = 600, seed: int = 20240
         "inputs": {name: {"sha256": hashlib.sha256((folder / name).read_bytes()).hexdigest(),
                           "licence": text} for name, text in SOURCES.items()},
         "units": len(units),
-        "corpora": {"news600": _stats(news), "re3d": _stats(re3d)},
+        "corpora": {"news600": _stats(news), "re3d": _stats(re3d),
+                    **({"wikinews650": _stats(wikinews)} if wikinews else {})},
         "licence": "news600.jsonl is a derivative of CC BY-SA 4.0 text and is shared under "
-                   "CC BY-SA 4.0; re3d.jsonl keeps each record's own licence",
+                   "CC BY-SA 4.0; re3d.jsonl keeps each record's own licence; "
+                   "wikinews650.jsonl is Wikinews text under CC BY 2.5",
         "provenance": {event["id"]: used for event, used in made},
     }
     (out / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n",

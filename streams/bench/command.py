@@ -31,7 +31,8 @@ def _parser() -> argparse.ArgumentParser:
                         help="write results here (default RESULTS_DIR/<name>.json)")
     common.add_argument("--corpus", action="append", metavar="PATH",
                         help="JSONL article events (repeatable for core; default "
-                             "CORPUS_DIR/news600.jsonl, and re3d.jsonl for core)")
+                             "CORPUS_DIR/news600.jsonl, and re3d.jsonl and wikinews650.jsonl "
+                             "for core)")
     common.add_argument("--corpus-dir", type=Path, default=None, metavar="DIR",
                         help="folder of the default corpora (default: bench/corpus of the "
                              "source checkout, else ~/.cache/escwatch/bench/corpus)")

@@ -18,10 +18,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["NEWS_FILE", "RE3D_FILE", "BenchPaths", "source_checkout"]
+__all__ = ["NEWS_FILE", "RE3D_FILE", "WIKINEWS_FILE", "BenchPaths", "source_checkout"]
 
 NEWS_FILE = "news600.jsonl"
 RE3D_FILE = "re3d.jsonl"
+WIKINEWS_FILE = "wikinews650.jsonl"
 
 
 def source_checkout() -> Path | None:
@@ -83,3 +84,8 @@ class BenchPaths:
     def re3d_corpus(self) -> Path:
         """The second default corpus, the re3d documents."""
         return self.corpus_dir / RE3D_FILE
+
+    @property
+    def wikinews_corpus(self) -> Path:
+        """The third default corpus: ordinary news articles of about 650 words."""
+        return self.corpus_dir / WIKINEWS_FILE

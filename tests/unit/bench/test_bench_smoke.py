@@ -80,6 +80,18 @@ class TestBuildCorpus:
             codec.validate(event, "article.v1")
 
 
+    def test_ordinary_news_articles_are_real_650_word_articles(self, tiny_corpus: Path) -> None:
+        """The third corpus holds the Wikinews articles of tests/data, each a valid event
+        of 650 words or more, ending at a sentence end."""
+        events = load_events(tiny_corpus / "wikinews650.jsonl")
+        source = (ROOT / "tests" / "data" / "wikinews650.jsonl").read_text(encoding="utf-8")
+        assert len(events) == len(source.splitlines()) > 20
+        for event in events:
+            codec.validate(event, "article.v1")
+            assert len(event["text"].split()) >= 650
+            assert event["text"].rstrip("\"\u201d\u2019)")[-1] in ".!?"
+
+
 class TestHelpers:
     def test_percentile_is_nearest_rank(self) -> None:
         """p50 of 1..100 is 50, p99 is 99, p100 the maximum, and one value is every
