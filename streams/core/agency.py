@@ -55,7 +55,8 @@ def _unit(row: Mapping[str, Any], key: str, default: float) -> float:
 
 # The list fields of each row kind: (AgencyRules field, row key).
 _LIST_FIELDS: Mapping[str, tuple[tuple[str, str], ...]] = MappingProxyType({
-    "actor_types": (("actor_types", "values"), ("place_words", "place_words")),
+    "actor_types": (("actor_types", "values"), ("place_words", "place_words"),
+                    ("private_nouns", "private_nouns")),
     "entity_kinds": (("entity_kinds", "values"), ("org_words", "name_words")),
     "sectors": (("sectors", "values"), ("weak_sectors", "weak")),
     "titles": (("titles", "values"),),
@@ -72,6 +73,7 @@ _LIST_FIELDS: Mapping[str, tuple[tuple[str, str], ...]] = MappingProxyType({
                         ("crime_exempt_rules", "exempt_rules"),
                         ("state_force_words", "state_words")),
     "dyadic": (("dyadic_types", "types"), ("dyadic_state_sectors", "state_sectors")),
+    "state_targets": (("state_target_types", "types"),),
 })
 
 
@@ -89,6 +91,9 @@ class AgencyRules:
             does not know that make it political ("Front", "Ministry").
         place_words: Words that, just before a country mention, make it a
             place rather than a state acting ("a shooting in France").
+        private_nouns: Nouns that, right after a demonym, name private
+            parties of that nationality, not the state ("Canadian airlines",
+            "a British company", "French tourists").
         titles: Canonical titles that make a person an office holder.
         event_rules: Lexicon rule ids that are political events.
         event_modes: Signal modes that are political events.
@@ -161,6 +166,9 @@ class AgencyRules:
             a resolution acts toward the states behind it, named or not.
         dyadic_state_sectors: Generic-agent sectors that speak for a state
             there ("the government", "the army"), besides ``actor_types``.
+        state_target_types: Signal types whose country target is the state
+            itself even after a place word: "tariffs on goods imported from
+            China" strike China's exports, not a place.
     """
 
     actor_types: frozenset[str] = frozenset()
@@ -168,6 +176,7 @@ class AgencyRules:
     sectors: frozenset[str] = frozenset()
     weak_sectors: frozenset[str] = frozenset()
     place_words: frozenset[str] = frozenset()
+    private_nouns: frozenset[str] = frozenset()
     org_words: frozenset[str] = frozenset()
     titles: frozenset[str] = frozenset()
     event_rules: frozenset[str] = frozenset()
@@ -198,6 +207,7 @@ class AgencyRules:
     state_force_words: frozenset[str] = frozenset()
     dyadic_types: frozenset[str] = frozenset()
     dyadic_state_sectors: frozenset[str] = frozenset()
+    state_target_types: frozenset[str] = frozenset()
 
     @property
     def empty(self) -> bool:
@@ -236,6 +246,9 @@ class AgencyRules:
                 fields["history_years"] = years
         return cls(**fields)
 
+
+# The word right after a mention (" airlines" after "Canadian").
+_NEXT_WORD = re.compile(r"[ \t]+([A-Za-z][\w-]*)")
 
 # Strength of an actor's political agency.
 _NONE, _WEAK, _STRONG = 0, 1, 2
@@ -305,6 +318,8 @@ class AgencyJudge:
                 return _STRONG
             return _WEAK if sector in rules.weak_sectors else _NONE
         if actor.type in rules.actor_types:
+            if actor.type == "country" and self._private(actor, text):
+                return _NONE
             if actor.type == "country" and self._place(actor, text):
                 return _WEAK
             return _STRONG
@@ -330,6 +345,14 @@ class AgencyJudge:
             # ("a British company") is not political agency.
             return _STRONG
         return _NONE
+
+    def _private(self, actor: Actor, text: str) -> bool:
+        """True when a demonym names the nationality of private parties, not the
+        state: "Canadian airlines", "a Brazilian company", "French tourists"."""
+        if not self.rules.private_nouns or actor.text.lower() not in self._demonyms:
+            return False
+        following = _NEXT_WORD.match(text, actor.end)
+        return following is not None and following.group(1).lower() in self.rules.private_nouns
 
     def _place(self, actor: Actor, text: str) -> bool:
         """True when the country mention reads as a place: "in France", "Lyon, France".
@@ -572,6 +595,9 @@ class AgencyJudge:
                 value = strength_of.get(key)
                 if value is None:
                     value = strength_of[key] = self._strength(_mention(by_id.get(ident), s), text)
+                if (value == _WEAK and slot == 1 and s.type in rules.state_target_types
+                        and any(a.type == "country" for a in by_id.get(ident, ()))):
+                    value = _STRONG
                 strengths[slot] = value
             best = max(strengths)
             reason: str | None = None

@@ -701,3 +701,46 @@ class TestDyadicVerbalActs:
     def test_other_types_need_no_target(self) -> None:
         """Types outside the row are judged as before, target or not."""
         assert self._one("ASSAULT", None).political
+
+
+TRADE = AgencyJudge(AgencyRules.from_rows([
+    {"kind": "actor_types", "values": ["country"], "place_words": ["from", "in"],
+     "private_nouns": ["airlines", "tourists"]},
+    {"kind": "titles", "values": ["President"]},
+    {"kind": "domains", "values": ["business"], "min_confidence": 0.5},
+    {"kind": "state_targets", "types": ["SANCTION"]},
+]), {}, ["Ruritanian", "Osterlich"])
+
+
+class TestTradeAndNationality:
+    """Tariffs name the state of the goods they strike; a demonym before a private
+    noun names no state."""
+
+    def _sanction(self, text: str, kind: str = "SANCTION") -> Signal:
+        sig = dataclasses.replace(_signal(text, "tariffs", source="RUR", target="OST"),
+                                  type=kind)
+        actors = [_actor(text, "Ruritania", "RUR", "country"),
+                  _actor(text, "Osterlich", "OST", "country")]
+        (out,) = TRADE.judge(text, [sig], actors, _domain("business", 0.9))
+        return out
+
+    def test_a_tariff_on_goods_from_a_state_is_interstate(self) -> None:
+        """'goods imported from X' makes X the sanctioned state, past domain damping."""
+        text = "Ruritania imposes tariffs on goods imported from Osterlich."
+        assert self._sanction(text).political
+
+    def test_other_types_keep_the_place_reading(self) -> None:
+        """An attack on people 'from' a country keeps it a place, damped in business news."""
+        out = self._sanction("Ruritania tariffs hit workers from Osterlich.", kind="ASSAULT")
+        assert not out.political
+
+    def test_a_demonym_before_a_private_noun_is_no_state(self) -> None:
+        """'Ruritanian airlines' are companies: no political actor."""
+        text = "Ruritanian airlines attacked the plan."
+        out = TRADE.judge(text, [_signal(text, "attacked", source="RUR")],
+                          [_actor(text, "Ruritanian", "RUR", "country")])[0]
+        assert (out.political, out.political_reason) == (False, "no political actor")
+        text = "Ruritanian troops attacked the post."
+        out = TRADE.judge(text, [_signal(text, "attacked", source="RUR")],
+                          [_actor(text, "Ruritanian", "RUR", "country")])[0]
+        assert out.political
