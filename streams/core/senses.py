@@ -91,22 +91,22 @@ def vetoed(rule: Rule, lowered: str, m: Match, s0: int, s1: int,
     nis = rule.not_in_sentence
     if nis is not None and search_span(nis, lowered, s0, s1, words):
         return True
+    nb, na, nn, near = rule.not_before, rule.not_after, rule.not_near, rule.near
+    if nb is None and na is None and nn is None and near is None:
+        # Most rules restrict nothing around the trigger: no window to cut.
+        return False
     reach = rule.window * CHARS_PER_WORD
-    nb = rule.not_before
     if nb is not None and may_search(nb, lowered, m.start, words) and nb.search(
             lowered, max(s0, m.start - reach), m.start):
         return True
-    na = rule.not_after
     hi = min(s1, m.end + reach)
     if na is not None and may_search(na, lowered, hi, words) and na.search(lowered, m.end, hi):
         return True
-    if rule.not_near is None and rule.near is None:
+    if nn is None and near is None:
         return False
     lo = max(s0, m.start - reach)
-    nn = rule.not_near
     if nn is not None and may_search(nn, lowered, hi, words) and nn.search(lowered, lo, hi):
         return True
-    near = rule.near
     return near is not None and (
         not may_search(near, lowered, hi, words) or near.search(lowered, lo, hi) is None)
 
@@ -122,11 +122,20 @@ def sentence_domains(domains: Sequence[Domain], lowered: str, s0: int, s1: int,
     ``words`` (the :func:`word_set` of the sentence) lets a domain none of
     whose cue words occurs skip its regex.
     """
-    names = frozenset(d.name for d in domains if not d.counter and d.cues is not None
-                      and search_span(d.cues, lowered, s0, s1, words))
-    military = any(d.counter and d.cues is not None and search_span(d.cues, lowered, s0, s1, words)
-                   for d in domains)
-    return names, military
+    # One loop over the few domain rows instead of two generator passes:
+    # this runs once per sentence with a domain-restricted trigger.
+    names: list[str] = []
+    military = False
+    for d in domains:
+        cues = d.cues
+        if cues is None:
+            continue
+        if d.counter:
+            if not military and search_span(cues, lowered, s0, s1, words):
+                military = True
+        elif search_span(cues, lowered, s0, s1, words):
+            names.append(d.name)
+    return frozenset(names), military
 
 
 def out_of_domain(
@@ -160,14 +169,17 @@ def out_of_domain(
     names, military = in_sentence
     if military:
         return False
-    strong = any(n in rule.veto_domains for n in names) or any(
-        sector is not None and sector in d.agents and not d.counter
-        and d.name in rule.veto_domains for d in domains)
-    if strong:
+    vetoing = rule.veto_domains
+    if not names.isdisjoint(vetoing):
+        return True
+    # The agent tests only apply when a generic agent stands before the
+    # trigger; without one, no domain row needs reading for them.
+    if sector is not None and any(
+            sector in d.agents and not d.counter and d.name in vetoing for d in domains):
         return True
     weak = False
     for d in domains:
-        if d.counter or d.near is None or d.name not in rule.veto_domains:
+        if d.counter or d.near is None or d.name not in vetoing:
             continue
         reach = d.window * CHARS_PER_WORD
         hi, subject_end = min(s1, m.end + reach), min(m.start, s0 + _SUBJECT_REACH)
@@ -177,8 +189,8 @@ def out_of_domain(
                     and d.near.search(lowered, s0, subject_end))):
             weak = True
             break
-    return weak and not any(
-        d.counter and sector is not None and sector in d.agents for d in domains)
+    return weak and (sector is None or not any(
+        d.counter and sector in d.agents for d in domains))
 
 
 def drop_idioms(lexicon: Lexicon, matches: list[Match]) -> list[Match]:

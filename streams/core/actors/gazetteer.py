@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from operator import itemgetter
 
 import ahocorasick
 
@@ -69,6 +70,7 @@ _PRONOUN_AT_START = re.compile(r"(I|We|He|She|They)[ ,']")
 _TYPE_ORDER = (("country", 0), ("organisation", 1))
 
 _Forms = dict[str, tuple[Entity | Title, str]]
+_start = itemgetter(0)
 
 
 class Gazetteer:
@@ -183,11 +185,25 @@ class Gazetteer:
                 titles.append((start, end, value))
             else:
                 found.append(new(Hit, (start, end, value, kind)))
-        chosen = resolve_overlaps(found, LONGEST, size=n,
-                                  accept=lambda hit: not self._is_name_part(folded, hit))
-        ctx.agent_hits.extend(resolve_overlaps(agents, LONGEST, size=n))
-        ctx.agent_hits.sort(key=lambda a: a[0])
-        ctx.pronouns.sort(key=lambda p: p[0])
+        is_name_part = self._is_name_part
+
+        def accept(hit: Hit) -> bool:
+            # Only a one-word country name can be part of another name: the
+            # other hits (most of them) are settled without a second call.
+            if hit.entity.type != "country" or hit.kind == DEMONYM:
+                return True
+            return not is_name_part(folded, hit)
+
+        chosen = resolve_overlaps(found, LONGEST, size=n, accept=accept)
+        agent_hits = ctx.agent_hits
+        resolved_agents = resolve_overlaps(agents, LONGEST, size=n)
+        if agent_hits:
+            agent_hits.extend(resolved_agents)
+            agent_hits.sort(key=_start)
+        else:
+            # Resolved spans come in text order already.
+            agent_hits.extend(resolved_agents)
+        pronouns.sort(key=_start)
         return chosen, resolve_overlaps(titles, LONGEST, size=n)
 
     def _is_name_part(self, folded: str, hit: Hit) -> bool:

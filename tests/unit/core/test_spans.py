@@ -55,3 +55,29 @@ def test_kept_spans_never_overlap_and_are_in_text_order(spans: list[tuple[int, i
         assert all(span in spans for span in kept)
         if spans:
             assert kept
+
+
+def _plain_longest(spans: list[tuple[int, int, int]], size: int,
+                   refused: frozenset[int]) -> list[tuple[int, int, int]]:
+    """The definition of ``LONGEST``: one greedy pass, longest then leftmost."""
+    kept: list[tuple[int, int, int]] = []
+    taken = bytearray(size)
+    for span in sorted(spans, key=lambda s: (s[0] - s[1], s[0])):
+        start, end, tag = span
+        if taken.find(1, start, end) == -1 and tag not in refused:
+            kept.append(span)
+            taken[start:end] = b"\x01" * (end - start)
+    kept.sort(key=lambda s: s[0])
+    return kept
+
+
+@given(st.lists(st.tuples(st.integers(0, 40), st.integers(0, 10)), max_size=30),
+       st.frozensets(st.integers(0, 30)))
+def test_longest_clusters_keep_what_one_greedy_pass_keeps(
+        raw: list[tuple[int, int]], refused: frozenset[int]) -> None:
+    """Choosing within clusters of overlapping spans (the fast path) keeps
+    exactly the spans, in the order, of the plain greedy pass, empty and
+    duplicate spans and refused spans included."""
+    spans = [(start, start + length, tag) for tag, (start, length) in enumerate(raw)]
+    kept = resolve_overlaps(spans, LONGEST, size=50, accept=lambda s: s[2] not in refused)
+    assert kept == _plain_longest(spans, 50, refused)
