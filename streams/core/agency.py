@@ -247,6 +247,8 @@ class AgencyRules:
         return cls(**fields)
 
 
+_NON_SPACE = re.compile(r"\S")
+
 # The word right after a mention (" airlines" after "Canadian").
 _NEXT_WORD = re.compile(r"[ \t]+([A-Za-z][\w-]*)")
 
@@ -507,8 +509,10 @@ class AgencyJudge:
         if known is None:
             years = [year if m.group(1) else int(m.group(2))
                      for m in _YEAR.finditer(signal.sentence)]
+            # Not the lede: some text stands before the sentence. A search, not a
+            # strip of the prefix, so a text of many sentences is not copied once each.
             known = (bool(years) and max(years) <= year - self.rules.history_years
-                     and bool(text[:signal.sentence_start].strip()))
+                     and _NON_SPACE.search(text, 0, signal.sentence_start) is not None)
             memo[signal.sentence_start] = known
         return known
 
