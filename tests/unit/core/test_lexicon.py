@@ -917,3 +917,24 @@ class TestAlternativesBeforeAParticle:
     def test_questioning_over_an_act_is_an_investigation(self) -> None:
         """'questioned ... over' needs no 'suspicion' after it."""
         assert "INVESTIGATE" in types_of("Police questioned the opposition leader over the riots.")
+
+
+class TestBareFight:
+    """A bare 'fight' is armed only beside words of armed conflict."""
+
+    @pytest.mark.parametrize("text", [
+        "She said it had been a long, hard fight for equal pay.",
+        "The senator promised to take this fight to the governor.",
+    ])
+    def test_a_struggle_is_no_fight(self, text: str) -> None:
+        """With no armed context the word gives no FIGHT."""
+        assert "FIGHT" not in types_of(text)
+
+    @pytest.mark.parametrize("text", [
+        "Rebels and soldiers fight for control of the town.",
+        "The militia kept up the fight against the army.",
+        "Heavy fighting was reported in the north.",
+    ])
+    def test_an_armed_fight_stays(self, text: str) -> None:
+        """Armed words near it, or the noun 'fighting', keep the FIGHT."""
+        assert "FIGHT" in types_of(text)
