@@ -938,3 +938,16 @@ class TestBareFight:
     def test_an_armed_fight_stays(self, text: str) -> None:
         """Armed words near it, or the noun 'fighting', keep the FIGHT."""
         assert "FIGHT" in types_of(text)
+
+
+class TestHaltNouns:
+    """A cessation, suspension or moratorium of an act halts it, as the verbs do."""
+
+    @pytest.mark.parametrize("text", [
+        "The militia accepted a proposal for a mutual cessation of attacks.",
+        "Ruritania announced a moratorium on strikes against power plants.",
+    ])
+    def test_the_halted_act_is_no_escalation(self, text: str) -> None:
+        """The act after the noun is not asserted escalation."""
+        assert not [k for k, _, mod in all_signals(text)
+                    if k in ("ASSAULT", "FIGHT") and mod == "asserted"]
