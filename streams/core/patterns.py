@@ -43,9 +43,31 @@ _DEFAULT_GAP: Final = 3
 # characters and sentence or clause punctuation, so a pattern never
 # stretches across a full stop or a semicolon.
 _SEP = r"[^\w.;:!?]+"
-# A word inside a gap; numbers such as "2,000" count as one word, and so do
-# dotted initials such as "U.S." with their final dot.
-_GAP_WORD = r"(?:[A-Za-z]\.){2,}|\w[\w'\u2019.,-]*\w|\w"
+# Joiners: characters that may stand inside a gap word ("2,000", "U.S.-led",
+# "don't") and between two words alike.
+_JOINERS = "',\\-\u2019"
+# A separator between two gap words: one holding more than joiners. Were a
+# run of joiners alone a separator too, "a,b,c" would be one word, two or
+# three, and a gap of N words over a long joined run would try every way of
+# cutting it, O(length ** N) steps before failing; with this separator the
+# words of a gap are the joined runs themselves, one way only, and merging
+# two words across joiners is always one word (no gap reaches less far, up
+# to the length bound of a gap word).
+_HARD_SEP = rf"[{_JOINERS}]*[^\w.;:!?{_JOINERS}][^\w.;:!?]*"
+_GAP_WORD_CHARS: Final = 64
+"""Longest gap word: a joined run longer than this ("a,b,c,..." run on over
+a whole article) is no word of a gap, so one gap tries a bounded number of
+ends per word, whatever the text."""
+_INITIALS = rf"(?:[A-Za-z]\.){{2,{_GAP_WORD_CHARS // 2 - 1}}}"
+# A word inside a gap: dotted initials such as "U.S." with their final dot,
+# a run of word characters and joiners such as "2,000" or "anti-tank", or
+# such a run ending in initials ("pro-U.S.").
+_GAP_WORD = (
+    rf"{_INITIALS}"
+    rf"|\w[\w'\u2019.,-]{{0,{_GAP_WORD_CHARS - 2}}}\w"
+    rf"|\w[\w'\u2019.,-]{{0,{_GAP_WORD_CHARS - 2}}}[{_JOINERS}]{_INITIALS}"
+    r"|\w"
+)
 
 _VOWELS = frozenset("aeiou")
 # Every character that is not part of a word; it becomes a space in the
@@ -197,17 +219,37 @@ def phrase_regex(tokens: Sequence[str],
                  irregular: Mapping[str, tuple[str, ...]] = NO_IRREGULAR) -> str:
     """Return the regex source for a token sequence, not anchored.
 
-    Each word token is preceded by a separator; gaps take up to N words.
+    Each word token is preceded by a separator; gaps take up to N words
+    (consecutive gaps add up).
     The caller matches it right after the previous token (or the anchor).
     """
     parts: list[str] = []
+    words = 0  # words of the gap before the next token
     for tok in tokens:
         n = gap(tok)
         if n is not None:
-            parts.append(f"(?:{_SEP}(?:{_GAP_WORD})){{0,{n}}}?")
-        else:
-            parts.append(_SEP + _alternation(token_forms(tok, irregular)) + r"(?!\w)")
+            words += n
+            continue
+        parts.append(_gap_regex(words))
+        words = 0
+        parts.append(_SEP + _alternation(token_forms(tok, irregular)) + r"(?!\w)")
+    parts.append(_gap_regex(words))
     return "".join(parts)
+
+
+def _gap_regex(words: int) -> str:
+    """Return the regex of a gap of up to ``words`` words, fewest first.
+
+    Consecutive gap words are cut at a separator of more than joiners (see
+    ``_HARD_SEP``), so each word is the whole joined run; only the last may
+    end inside one ("anti-missile": the pattern's next word follows "anti").
+    Per start this tries about ``words`` times ``_GAP_WORD_CHARS`` ends at
+    most, whatever the text.
+    """
+    if words <= 0:
+        return ""
+    more = f"(?:{_HARD_SEP}(?:{_GAP_WORD})){{0,{words - 1}}}?" if words > 1 else ""
+    return f"(?:{_SEP}(?:{_GAP_WORD}){more})??"
 
 
 _LEADING_WORD = re.compile(r"\w+")

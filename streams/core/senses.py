@@ -12,6 +12,7 @@ separate act.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from typing import Final
 
@@ -30,6 +31,10 @@ _TITLE_CASE_MIN_LEN: Final = 3
 _TITLE_CASE_SHARE: Final = 0.6
 # How far before a participle its determiner may stand.
 _DETERMINER_LOOKBACK: Final = 8
+# Longest hyphenated word read as a participle: a run of words joined by
+# hyphens over a whole article is none, and reading it to its end from
+# every trigger in it would cost the run's length per trigger.
+_LONGEST_WORD: Final = 64
 
 
 _CAPWORD = re.compile(r"(?<![\w'\u2019])[^\W\d_][\w'\u2019-]*")
@@ -71,8 +76,9 @@ def adjectival(lowered: str, m: Match, s0: int, prefixes: tuple[str, ...] = ()) 
             if (at >= s0 and lowered.startswith(prefix, at)
                     and (at == s0 or not is_word(lowered[at - 1]))):
                 return True
-        first = _WORD.match(lowered, m.start)
-        return first is not None and first.group().endswith("ed")
+        first = _WORD.match(lowered, m.start, m.start + _LONGEST_WORD + 1)
+        return (first is not None and len(first.group()) <= _LONGEST_WORD
+                and first.group().endswith("ed"))
     if m.length != 1 or not lowered.endswith("ed", m.start, m.end):
         return False
     if (not lowered[s0:m.start].strip(_OPENERS)
@@ -194,13 +200,33 @@ def out_of_domain(
 
 
 def drop_idioms(lexicon: Lexicon, matches: list[Match]) -> list[Match]:
-    """Drop idiom matches and every trigger they overlap ("price war", "fought back tears")."""
+    """Drop idiom matches and every trigger they overlap ("price war", "fought back tears").
+
+    The idiom spans are merged into disjoint runs first, so each trigger is
+    checked against one run (by bisection), not against every idiom: a text
+    of idioms and triggers costs its length times a logarithm, not the
+    product of their counts.
+    """
     rules = lexicon.rules
-    spans = [(m.start, m.end) for m in matches if rules[m.rule].idiom]
+    spans = sorted((m.start, m.end) for m in matches if rules[m.rule].idiom)
     if not spans:
         return matches
-    return [m for m in matches if not rules[m.rule].idiom
-            and not any(a < m.end and m.start < b for a, b in spans)]
+    starts: list[int] = []
+    ends: list[int] = []
+    for a, b in spans:
+        if starts and a < ends[-1]:
+            ends[-1] = max(ends[-1], b)  # overlaps the run before: extend it
+        else:
+            starts.append(a)
+            ends.append(b)
+
+    def overlapped(m: Match) -> bool:
+        # The last run starting before the trigger's end is the only one
+        # that may reach past its start: the runs' ends rise with their starts.
+        i = bisect_left(starts, m.end) - 1
+        return i >= 0 and m.start < ends[i]
+
+    return [m for m in matches if not rules[m.rule].idiom and not overlapped(m)]
 
 
 def evaluative(lexicon: Lexicon, lowered: str, kept: Sequence[tuple[Match, int, int]]

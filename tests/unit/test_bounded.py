@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import orjson
-from hypothesis import HealthCheck, given, settings
+import pytest
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from streams.core import patterns
 from streams.core.analyze import Analyzer
 from streams.core.model import Article
 from tests.unit.test_fuzz_core import NEWS_WORDS
@@ -24,10 +28,11 @@ PER_ACTOR = 400
 ENVELOPE = 2_000
 """Fixed fields of the analysis and the alert."""
 
-# Run-on text: news words with no sentence end, repeated, with or without spaces.
+# Run-on text: news words with no sentence end, repeated, with or without spaces, or
+# joined by commas or hyphens into one long "word" ("troops,surround,troops,...").
 _run_on = st.tuples(
     st.lists(st.sampled_from(NEWS_WORDS), min_size=3, max_size=30),
-    st.sampled_from([" ", ", ", "", " and "]),
+    st.sampled_from([" ", ", ", "", " and ", ",", "-"]),
     st.integers(min_value=20, max_value=400),
 ).map(lambda t: (t[1].join(t[0]) + t[1]) * t[2])
 
@@ -35,9 +40,18 @@ _run_on = st.tuples(
 QUOTE_CHARS = 400
 
 
+# Words joined without spaces after anchors of rules with long gaps ("<troop> ...6
+# <surround>", "<designate> ...12 <terrorist>"): each took minutes to hours at 1-2 KB
+# while gap words could be cut at any comma or hyphen.
+JOINED = ("troops,surround," * 600, "fighting-combat-" * 600, "designated,x-" * 600)
+
+
 class TestLinearSize:
     @BOUNDED
     @given(text=_run_on)
+    @example(text=JOINED[0])
+    @example(text=JOINED[1])
+    @example(text=JOINED[2])
     def test_run_on_text_gives_a_linear_analysis(self, analyzer: Analyzer, text: str) -> None:
         """However long the sentence and however dense the triggers, the encoded analysis
         is bounded by the input's size plus a bounded cost per signal, the signals are
@@ -52,3 +66,53 @@ class TestLinearSize:
         for signal in analysis["signals"]:
             assert len(signal["sentence"]) <= QUOTE_CHARS
             assert text[signal["sentence_start"]:signal["sentence_end"]] == signal["sentence"]
+
+
+def gap_cuts(text: str, words: int, between: str = patterns._HARD_SEP) -> int:
+    """Count the ways a gap of up to ``words`` words can cover a prefix of ``text``.
+
+    These are the paths the regex engine backtracks through when the pattern
+    after the gap fails: the first word follows any separator, later ones
+    follow ``between``; a word is a full match of the gap word regex.
+    """
+    word, first, later = (re.compile(p) for p in (patterns._GAP_WORD, patterns._SEP, between))
+    ways, total = {0: 1}, 0
+    for k in range(words):
+        sep = first if k == 0 else later
+        reached: dict[int, int] = {}
+        for i, count in ways.items():
+            for j in range(i + 1, len(text)):
+                if text[j - 1].isalnum():
+                    break  # a separator holds no word character
+                if not text[j].isalnum() or sep.fullmatch(text, i, j) is None:
+                    continue
+                for end in range(j + 1, len(text) + 1):
+                    if word.fullmatch(text, j, end) is not None:
+                        reached[end] = reached.get(end, 0) + count
+        ways = reached
+        total += sum(reached.values())
+    return total
+
+
+class TestGapCuts:
+    @pytest.mark.parametrize("text", [
+        "," + "surround,troops," * 8,
+        " " + "a,b,c,d,e,f,g,h,i,j k " * 6,
+        "-" + "x-u.s.-" * 12,
+    ])
+    def test_a_gap_cuts_joined_words_one_way(self, text: str) -> None:
+        """A gap cuts words joined by commas, hyphens or initials in one way only, so a
+        failing gap pattern tries a number of cuts linear in the text, not one per way
+        of splitting it (which the plain separator between gap words would allow)."""
+        regex = patterns.phrase_regex(["...6", "x"])
+        assert patterns._HARD_SEP in regex, "later gap words must follow a hard separator"
+        assert regex.count(patterns._SEP) == 2, "any separator only before the first word"
+        bound = 6 * len(text)
+        assert gap_cuts(text, 6) <= bound
+        assert gap_cuts(text, 6, between=patterns._SEP) > bound
+
+    def test_a_gap_word_has_a_bounded_length(self) -> None:
+        """A joined run longer than a gap word's bound is no single gap word, so one gap
+        tries a bounded number of ends however long the run."""
+        run = "," + "ab," * 10_000
+        assert gap_cuts(run, 12) <= 2 * patterns._GAP_WORD_CHARS

@@ -51,6 +51,10 @@ ADVERSARIAL: dict[str, str] = {
     "word-space-runs": ("will " + " " * 50) * 2_000,
     "capitalised-run": "Minister " * 12_000,
     "unicode-run": "\u00e9\u0301\u200b" * 33_000,
+    # Triggers joined by commas or hyphens into one run, after rules with long gaps
+    # ("<troop> ...6 <surround>", "<designate> ...12 <terrorist>").
+    "comma-joined-triggers": "troops,surround," * 6_000,
+    "hyphen-joined-gap-rule": "designated,x-" * 8_000,
 }
 
 # Patterns that are quadratic when searched over a whole text but are only ever
