@@ -250,7 +250,7 @@ class AgencyRules:
 _NON_SPACE = re.compile(r"\S")
 
 # The word right after a mention (" airlines" after "Canadian").
-_NEXT_WORD = re.compile(r"[ \t]+([A-Za-z][\w-]*)")
+_NEXT_WORD = re.compile(r"[ \t]{1,4}([A-Za-z][\w-]{0,40})")
 
 # Strength of an actor's political agency.
 _NONE, _WEAK, _STRONG = 0, 1, 2
