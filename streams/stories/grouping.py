@@ -27,10 +27,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from streams.stories.similarity import NUM_PERM, Features, containment, jaccard
+from streams.stories.similarity import NUM_PERM, Features, containment
 
 __all__ = ["Context", "GroupingOptions", "Match", "StoryIndex", "story_id_for"]
 
+
+_FEW = 8
+"""Candidates up to which they are compared one at a time, not all at once."""
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 _SALT = (np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB))
@@ -105,12 +108,32 @@ class Match:
 
 @dataclass(slots=True)
 class _Entry:
+    """One article of the index. Its signatures are rows ``slot`` of the index's arrays
+    (not kept here): two 128-value uint32 rows instead of two uint64 arrays and a
+    :class:`Features` object per article."""
+
     article_id: str
     story_id: str
     time: float
-    features: Features
+    url: str
+    title: str
     context: Context
+    slot: int
     banded: bool = False
+
+
+def _sig32(sig: np.ndarray) -> np.ndarray:
+    """A MinHash signature as uint32 (datasketch's values are 32-bit hashes).
+
+    Raises:
+        ValueError: when a value does not fit 32 bits (not a MinHash signature of
+            :func:`streams.stories.similarity.features`), since comparing truncated
+            values could report agreements the full values do not have."""
+    if sig.dtype == np.uint32:
+        return sig
+    if sig.size and (int(sig.max()) >> 32 or int(sig.min()) < 0):
+        raise ValueError("MinHash signature values must fit 32 bits")
+    return sig.astype(np.uint32)
 
 
 class StoryIndex:
@@ -127,12 +150,26 @@ class StoryIndex:
         band = np.arange(self.options.bands, dtype=np.uint64)
         self._band_salt = [(band * np.uint64(2) + np.uint64(1)) * _SALT[k] for k in (0, 1)]
         self._entries: dict[str, _Entry] = {}
-        # Band key -> the article id, or the ids in first-seen order when several share
-        # it (most buckets hold one article: no list for those).
-        self._bands: dict[int, str | list[str]] = {}
+        # Every article has a slot (a small int, reused once it leaves): its row in the
+        # signature arrays, compared with a new article's for all its candidates in one
+        # vectorised step. The band and title buckets hold slots.
+        self._text = np.zeros((0, NUM_PERM), dtype=np.uint32)
+        self._word = np.zeros((0, NUM_PERM), dtype=np.uint32)
+        self._time = np.zeros(0, dtype=np.float64)
+        self._n_words = np.zeros(0, dtype=np.int64)
+        self._n_shingles = np.zeros(0, dtype=np.int64)
+        self._mark = np.zeros(0, dtype=np.bool_)  # all False between uses
+        self._at_slot: list[_Entry | None] = []
+        self._free: list[int] = []
+        # Band key -> the slot of the article, or the slots in first-seen order when
+        # several share it (most buckets hold one article: no list for those).
+        self._bands: dict[int, int | list[int]] = {}
         self._urls: dict[str, str] = {}
-        self._titles: dict[str, list[str]] = {}
+        self._titles: dict[str, list[int]] = {}
         self._expiry: list[tuple[float, str]] = []
+        # The last features seen by match(), add() is usually called with the same
+        # object next: their band keys and uint32 signatures are computed once.
+        self._memo: tuple[Features, list[int], np.ndarray, np.ndarray] | None = None
         self.watermark = float("-inf")
 
     def __len__(self) -> int:
@@ -153,8 +190,28 @@ class StoryIndex:
         out: list[int] = keys.tolist()
         return out
 
-    def _keys_of(self, feats: Features) -> list[int]:
-        return self._band_keys(0, feats.text_sig) + self._band_keys(1, feats.word_sig)
+    def _prepared(self, feats: Features) -> tuple[list[int], np.ndarray, np.ndarray]:
+        """Band keys and uint32 signatures of ``feats`` (computed once per object)."""
+        memo = self._memo
+        if memo is not None and memo[0] is feats:
+            return memo[1], memo[2], memo[3]
+        text, word = _sig32(feats.text_sig), _sig32(feats.word_sig)
+        keys = self._band_keys(0, text) + self._band_keys(1, word)
+        self._memo = (feats, keys, text, word)
+        return keys, text, word
+
+    def _slot(self) -> int:
+        if not self._free:
+            old = len(self._text)
+            size = max(64, old + old // 4)  # grown by a quarter: little unused
+            for name in ("_text", "_word", "_time", "_n_words", "_n_shingles", "_mark"):
+                array = getattr(self, name)
+                grown = np.zeros((size, *array.shape[1:]), dtype=array.dtype)
+                grown[:old] = array
+                setattr(self, name, grown)
+            self._at_slot.extend([None] * (size - old))
+            self._free = list(range(size - 1, old - 1, -1))
+        return self._free.pop()
 
     def advance(self, time: float) -> None:
         """Move the watermark to ``time`` (when later) and drop what fell out of the window."""
@@ -170,104 +227,177 @@ class StoryIndex:
         entry = self._entries.pop(article_id, None)
         if entry is None:
             return
+        slot = entry.slot
         if entry.banded:
             bands = self._bands
-            for key in self._keys_of(entry.features):
+            keys = self._band_keys(0, self._text[slot]) + self._band_keys(1, self._word[slot])
+            for key in keys:
                 ids = bands.get(key)
                 if ids is None:
                     continue
-                if isinstance(ids, str):
-                    if ids == article_id:
+                if isinstance(ids, int):
+                    if ids == slot:
                         del bands[key]
                     continue
-                if article_id in ids:
-                    ids.remove(article_id)
+                if slot in ids:
+                    ids.remove(slot)
                 if len(ids) == 1:
                     bands[key] = ids[0]
                 elif not ids:
                     del bands[key]
-        if entry.features.url and self._urls.get(entry.features.url) == article_id:
-            del self._urls[entry.features.url]
-        titles = self._titles.get(entry.features.title)
+        if entry.url and self._urls.get(entry.url) == article_id:
+            del self._urls[entry.url]
+        titles = self._titles.get(entry.title)
         if titles is not None:
-            if article_id in titles:
-                titles.remove(article_id)
+            if slot in titles:
+                titles.remove(slot)
             if not titles:
-                del self._titles[entry.features.title]
+                del self._titles[entry.title]
+        # Free only now: no bucket names the slot any more.
+        self._at_slot[slot] = None
+        self._free.append(slot)
 
     def _in_window(self, entry: _Entry, time: float) -> bool:
         return abs(entry.time - time) <= self.options.window
 
-    def _candidates(self, feats: Features) -> dict[str, None]:
-        """Article ids sharing an LSH band or the headline with ``feats``, in first-seen order."""
-        candidates: dict[str, None] = {}
+    def _candidates(self, keys: list[int], title: str) -> dict[int, None]:
+        """Slots of the articles sharing an LSH band or the headline, in first-seen order."""
+        candidates: dict[int, None] = {}
         bands = self._bands
-        for key in self._keys_of(feats):
+        limit = self.options.max_candidates
+        for key in keys:
             ids = bands.get(key)
             if ids is None:
                 continue
-            if isinstance(ids, str):
+            if isinstance(ids, int):
                 candidates[ids] = None
             else:
-                for other_id in ids:
-                    candidates[other_id] = None
-            if len(candidates) >= self.options.max_candidates:
+                candidates.update(dict.fromkeys(ids))
+            if len(candidates) >= limit:
                 break
-        for other_id in self._titles.get(feats.title, ()) if feats.title else ():
-            candidates[other_id] = None
+        if title:
+            candidates.update(dict.fromkeys(self._titles.get(title, ())))
         return candidates
-
-    def _rank(self, feats: Features, context: Context, entry: _Entry, text_j: float) -> int:
-        """The strongest rule joining ``feats`` to ``entry``: 3 duplicate, 2 title,
-        1 related, 0 none."""
-        opts = self.options
-        other = entry.features
-        if min(feats.n_words, other.n_words) >= opts.min_words and (
-                text_j >= opts.duplicate_jaccard
-                or (text_j >= opts.excerpt_jaccard
-                    and min(feats.n_shingles, other.n_shingles) >= opts.min_excerpt_shingles
-                    and containment(text_j, feats.n_shingles, other.n_shingles)
-                    >= opts.excerpt_containment)):
-            return 3
-        title_ok = len(feats.title.split()) >= opts.min_title_words
-        if title_ok and feats.title == other.title and (
-                text_j >= opts.title_jaccard
-                or containment(text_j, feats.n_shingles, other.n_shingles)
-                >= opts.excerpt_containment):
-            return 2
-        if (jaccard(feats.word_sig, other.word_sig) >= opts.related_jaccard
-                and context.shares(entry.context, opts.min_shared_actors)):
-            return 1
-        return 0
 
     def match(self, article_id: str, time: float, feats: Features, context: Context) -> Match:
         """The story ``article_id`` belongs to; does not add it (see :meth:`add`)."""
         if article_id in self._entries:  # a redelivery: same answer as the first time
             entry = self._entries[article_id]
             return Match(entry.story_id, "redelivery", article_id, 1.0)
+        keys, text, word = self._prepared(feats)
         if feats.url:
             other_id = self._urls.get(feats.url)
             if other_id is not None and self._in_window(self._entries[other_id], time):
                 entry = self._entries[other_id]
-                return Match(entry.story_id, "url", other_id,
-                             jaccard(feats.text_sig, entry.features.text_sig))
+                same = int(np.count_nonzero(self._text[entry.slot] == text))
+                return Match(entry.story_id, "url", other_id, same / NUM_PERM)
+        candidates = self._candidates(keys, feats.title)
+        if not candidates:
+            return Match(story_id_for(article_id), "new", None, 1.0)
+        if len(candidates) <= _FEW:
+            return self._best_of_few(article_id, time, feats, context, text, word, candidates)
+        return self._best(article_id, time, feats, context, text, word, candidates)
+
+    def _best_of_few(self, article_id: str, time: float, feats: Features, context: Context,
+                     text: np.ndarray, word: np.ndarray, candidates: dict[int, None]) -> Match:
+        """:meth:`_best` one candidate at a time (cheaper for a handful of them)."""
+        opts = self.options
         best: tuple[int, float, float, str] | None = None
-        for other_id in self._candidates(feats):
-            entry = self._entries[other_id]
-            if not self._in_window(entry, time):
+        for slot in candidates:
+            entry = self._at_slot[slot]
+            assert entry is not None
+            if abs(entry.time - time) > opts.window:
                 continue
-            text_j = jaccard(feats.text_sig, entry.features.text_sig)
-            rank = self._rank(feats, context, entry, text_j)
-            if rank == 0:
+            text_j = int(np.count_nonzero(self._text[slot] == text)) / NUM_PERM
+            n_words, n_shingles = int(self._n_words[slot]), int(self._n_shingles[slot])
+            if min(feats.n_words, n_words) >= opts.min_words and (
+                    text_j >= opts.duplicate_jaccard
+                    or (text_j >= opts.excerpt_jaccard
+                        and min(feats.n_shingles, n_shingles) >= opts.min_excerpt_shingles
+                        and containment(text_j, feats.n_shingles, n_shingles)
+                        >= opts.excerpt_containment)):
+                rank = 3
+            elif (len(feats.title.split()) >= opts.min_title_words
+                  and feats.title == entry.title
+                  and (text_j >= opts.title_jaccard
+                       or containment(text_j, feats.n_shingles, n_shingles)
+                       >= opts.excerpt_containment)):
+                rank = 2
+            elif (int(np.count_nonzero(self._word[slot] == word)) / NUM_PERM
+                  >= opts.related_jaccard
+                  and context.shares(entry.context, opts.min_shared_actors)):
+                rank = 1
+            else:
                 continue
             # Strongest rule first, then the most similar text, then the earliest article.
-            cand = (rank, text_j, -entry.time, other_id)
-            if best is None or cand[:3] > best[:3] or (cand[:3] == best[:3] and other_id < best[3]):
+            cand = (rank, text_j, -entry.time, entry.article_id)
+            if best is None or cand[:3] > best[:3] or (cand[:3] == best[:3]
+                                                       and cand[3] < best[3]):
                 best = cand
         if best is None:
             return Match(story_id_for(article_id), "new", None, 1.0)
         reason = {3: "duplicate", 2: "title", 1: "related"}[best[0]]
         return Match(self._entries[best[3]].story_id, reason, best[3], best[1])
+
+    def _best(self, article_id: str, time: float, feats: Features, context: Context,
+              text: np.ndarray, word: np.ndarray, candidates: dict[int, None]) -> Match:
+        """The strongest rule over the candidates, all compared at once.
+
+        The same arithmetic as the scalar rules (similarity.jaccard: agreeing values /
+        NUM_PERM; similarity.containment), element-wise in float64, so the same
+        decisions and the same similarity are returned."""
+        opts = self.options
+        slots = np.fromiter(candidates, dtype=np.intp, count=len(candidates))
+        text_same = np.count_nonzero(self._text[slots] == text, axis=1)
+        text_j = text_same / NUM_PERM
+        in_window = np.abs(self._time[slots] - time) <= opts.window
+        shingles = self._n_shingles[slots]
+        small = np.minimum(shingles, feats.n_shingles)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            contained = np.where(
+                small > 0,
+                np.minimum(1.0, text_j * (feats.n_shingles + shingles) / ((1.0 + text_j) * small)),
+                0.0)
+        excerpt = contained >= opts.excerpt_containment
+        # duplicate: same text (light edits), or an excerpt of it
+        rank = np.where(
+            (np.minimum(self._n_words[slots], feats.n_words) >= opts.min_words)
+            & ((text_j >= opts.duplicate_jaccard)
+               | ((text_j >= opts.excerpt_jaccard) & (small >= opts.min_excerpt_shingles)
+                  & excerpt)), 3, 0)
+        # title: the same headline of enough words and some shared body
+        same_title = self._titles.get(feats.title) if feats.title else None
+        if same_title and len(feats.title.split()) >= opts.min_title_words:
+            mark = self._mark
+            mark[same_title] = True
+            titled = mark[slots]
+            mark[same_title] = False
+            rank[(rank == 0) & titled & ((text_j >= opts.title_jaccard) | excerpt)] = 2
+        rank[~in_window] = 0
+        # related: enough content words and a shared context (per candidate, few left)
+        maybe = np.flatnonzero(rank == 0)
+        if len(maybe):
+            word_j = np.count_nonzero(self._word[slots[maybe]] == word, axis=1) / NUM_PERM
+            maybe = maybe[(word_j >= opts.related_jaccard) & in_window[maybe]]
+            at_slot = self._at_slot
+            for i in maybe.tolist():
+                entry = at_slot[slots[i]]
+                assert entry is not None
+                if context.shares(entry.context, opts.min_shared_actors):
+                    rank[i] = 1
+        top = int(rank.max())
+        if top == 0:
+            return Match(story_id_for(article_id), "new", None, 1.0)
+        # Strongest rule first, then the most similar text, then the earliest article,
+        # then the smallest article id.
+        tied = np.flatnonzero(rank == top)
+        tied = tied[text_same[tied] == text_same[tied].max()]
+        times = self._time[slots[tied]]
+        tied = tied[times == times.min()]
+        entries = [self._at_slot[s] for s in slots[tied].tolist()]
+        best = min((e for e in entries if e is not None), key=lambda e: e.article_id)
+        reason = {3: "duplicate", 2: "title", 1: "related"}[top]
+        return Match(best.story_id, reason, best.article_id, int(text_same[tied[0]]) / NUM_PERM)
 
     def add(self, article_id: str, story_id: str, time: float, feats: Features,
             context: Context) -> None:
@@ -276,21 +406,29 @@ class StoryIndex:
             return
         if time < self.watermark - self.options.window - self.options.grace:
             return
-        entry = _Entry(article_id, story_id, time, feats, context)
+        keys, text, word = self._prepared(feats)
+        slot = self._slot()
+        self._text[slot] = text
+        self._word[slot] = word
+        self._time[slot] = time
+        self._n_words[slot] = feats.n_words
+        self._n_shingles[slot] = feats.n_shingles
+        entry = _Entry(article_id, story_id, time, feats.url, feats.title, context, slot)
+        self._at_slot[slot] = entry
         if feats.n_words > 0:
             entry.banded = True
             bands = self._bands
-            for key in self._keys_of(feats):
+            for key in keys:
                 ids = bands.get(key)
                 if ids is None:
-                    bands[key] = article_id
-                elif isinstance(ids, str):
-                    bands[key] = [ids, article_id]
+                    bands[key] = slot
+                elif isinstance(ids, int):
+                    bands[key] = [ids, slot]
                 else:
-                    ids.append(article_id)
+                    ids.append(slot)
         if feats.url:
             self._urls.setdefault(feats.url, article_id)
         if feats.title:
-            self._titles.setdefault(feats.title, []).append(article_id)
+            self._titles.setdefault(feats.title, []).append(slot)
         self._entries[article_id] = entry
         heapq.heappush(self._expiry, (time, article_id))

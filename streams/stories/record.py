@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from streams.core.model import Article
-from streams.stories.similarity import features
+from streams.stories.similarity import Features, features
 
 __all__ = ["MAX_SENTENCE_CHARS", "MAX_SIGNALS", "MAX_TITLE_CHARS", "MAX_URL_CHARS",
            "compact_record"]
@@ -43,6 +43,14 @@ def _sentence(signal: dict[str, Any]) -> str:
     return text[begin:begin + MAX_SENTENCE_CHARS]
 
 
+def _features_dict(feats: Features) -> dict[str, Any]:
+    """``feats.to_dict()``, the same dict, with the signatures converted in one call each
+    (``ndarray.tolist`` gives the same Python ints as converting value by value)."""
+    return {"url": feats.url, "title": feats.title, "text_sig": feats.text_sig.tolist(),
+            "word_sig": feats.word_sig.tolist(), "n_words": feats.n_words,
+            "n_shingles": feats.n_shingles}
+
+
 def compact_record(article: Article, analysis: dict[str, Any]) -> dict[str, Any]:
     """What the story step needs of one article: features and the analysis' essentials."""
     signals = [s for s in analysis.get("signals") or [] if s.get("political") is not False]
@@ -55,7 +63,7 @@ def compact_record(article: Article, analysis: dict[str, Any]) -> dict[str, Any]
         "article_id": article.id, "title": title, "source": article.source,
         "url": (article.url or "")[:MAX_URL_CHARS] or None,
         "published_at": analysis.get("published_at"),
-        "features": features(article.text, article.title, article.url).to_dict(),
+        "features": _features_dict(features(article.text, article.title, article.url)),
         "analysis": {
             "article_id": article.id, "published_at": analysis.get("published_at"),
             "score": analysis.get("score", 0.0),

@@ -116,3 +116,17 @@ class TestOffsetGate:
         gate = OffsetGate()
         assert gate.admit(10) == (10, 10)
         assert gate.admit(9) is None
+
+
+def test_record_features_are_the_features_dict() -> None:
+    """The record's features are byte for byte ``Features.to_dict`` (the wire format of
+    ``<app id>-stories.input`` is unchanged), and read back to the same signatures."""
+    from streams.stories.record import _features_dict
+    from streams.stories.similarity import Features, features
+
+    r = reposts()[0]
+    feats = features(r["text"], r["title"], r["url"])
+    assert codec.dumps(_features_dict(feats)) == codec.dumps(feats.to_dict())
+    back = Features.from_dict(codec.loads(codec.dumps(_features_dict(feats))))
+    assert (back.text_sig == feats.text_sig).all()
+    assert (back.word_sig == feats.word_sig).all()

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import itertools
 import random
+from datetime import datetime
 
+import numpy as np
 import pytest
 
 from streams.stories import StoryEngine
-from streams.stories.grouping import story_id_for
+from streams.stories.grouping import Context, Match, StoryIndex, story_id_for
 from streams.stories.similarity import (
+    Features,
     containment,
     features,
     jaccard,
@@ -196,3 +199,91 @@ class TestSignature:
         fresh.update_batch([s.encode("utf-8") for s in sorted(items)])
         assert (signature(items) == fresh.hashvalues).all()
         assert not (signature({"one two three"}) == fresh.hashvalues).all()
+
+
+class TestIndex:
+    """The index keeps signatures as uint32 rows and scores all candidates at once."""
+
+    @staticmethod
+    def _scalar_best(index: StoryIndex, article_id: str, time: float, feats: Features,
+                     context: Context) -> Match:
+        """The grouping rules one candidate at a time, as written in the module docstring
+        (similarity.jaccard and similarity.containment on the stored signatures)."""
+        opts = index.options
+        keys, _, _ = index._prepared(feats)
+        best = None
+        for slot in index._candidates(keys, feats.title):
+            entry = index._at_slot[slot]
+            assert entry is not None
+            if abs(entry.time - time) > opts.window:
+                continue
+            other_text, other_word = index._text[slot], index._word[slot]
+            n_words, n_shingles = int(index._n_words[slot]), int(index._n_shingles[slot])
+            text_j = jaccard(feats.text_sig, other_text.astype(np.uint64))
+            cont = containment(text_j, feats.n_shingles, n_shingles)
+            if min(feats.n_words, n_words) >= opts.min_words and (
+                    text_j >= opts.duplicate_jaccard
+                    or (text_j >= opts.excerpt_jaccard
+                        and min(feats.n_shingles, n_shingles) >= opts.min_excerpt_shingles
+                        and cont >= opts.excerpt_containment)):
+                rank = 3
+            elif (len(feats.title.split()) >= opts.min_title_words
+                  and feats.title == entry.title
+                  and (text_j >= opts.title_jaccard or cont >= opts.excerpt_containment)):
+                rank = 2
+            elif (jaccard(feats.word_sig, other_word.astype(np.uint64)) >= opts.related_jaccard
+                  and context.shares(entry.context, opts.min_shared_actors)):
+                rank = 1
+            else:
+                continue
+            cand = (rank, text_j, -entry.time, entry.article_id)
+            if best is None or cand[:3] > best[:3] or (cand[:3] == best[:3]
+                                                       and cand[3] < best[3]):
+                best = cand
+        if best is None:
+            return Match(story_id_for(article_id), "new", None, 1.0)
+        reason = {3: "duplicate", 2: "title", 1: "related"}[best[0]]
+        return Match(index._entries[best[3]].story_id, reason, best[3], best[1])
+
+    def test_vectorised_rules_equal_the_scalar_rules(self) -> None:
+        """On the labelled set (reposts, excerpts, rewritten headlines) every match of
+        the index, all candidates at once or one by one, equals the rules applied
+        candidate by candidate with similarity.jaccard and similarity.containment."""
+        index = StoryIndex()
+        shared = Context(frozenset({"RUS", "UKR"}), frozenset({"FIGHT"}), frozenset({"UKR"}))
+        reasons = set()
+        for r in sorted(RECORDS, key=lambda r: (r["published_at"], r["id"])):
+            feats = features(r["text"], r["title"], r["url"])
+            t = datetime.fromisoformat(r["published_at"].replace("Z", "+00:00")).timestamp()
+            index.advance(t)
+            got = index.match(r["id"], t, feats, shared)
+            if got.reason != "url":
+                want = self._scalar_best(index, r["id"], t, feats, shared)
+                assert got == want
+                keys, text, word = index._prepared(feats)
+                candidates = index._candidates(keys, feats.title)
+                if candidates:  # both ways of comparing, whatever the number
+                    for way in (index._best, index._best_of_few):
+                        assert way(r["id"], t, feats, shared, text, word, candidates) == want
+            reasons.add(got.reason)
+            index.add(r["id"], got.story_id, t, feats, shared)
+        assert {"new", "duplicate", "title", "related"} <= reasons
+
+    def test_slots_are_reused_after_expiry_without_stale_candidates(self) -> None:
+        a, b = _two_distinct()
+        eng = StoryEngine()
+        for i in range(3):  # each round expires the previous one: same slots reused
+            first = feed(eng, f"a{i}", a["text"], at(100 * i))
+            other = feed(eng, f"b{i}", b["text"], at(100 * i + 1))
+            again = feed(eng, f"c{i}", a["text"], at(100 * i + 2))
+            assert other.story_id == story_id_for(f"b{i}")
+            assert (again.story_id, again.match.reason) == (first.story_id, "duplicate")
+            assert len(eng.index) == 3
+        assert len(eng.index._text) == 64  # the arrays did not grow
+
+    def test_signature_values_must_fit_32_bits(self) -> None:
+        feats = features(ORIGINALS[3]["text"])
+        bad = Features(feats.url, feats.title, feats.text_sig + np.uint64(2**32),
+                       feats.word_sig, feats.n_words, feats.n_shingles)
+        with pytest.raises(ValueError, match="32 bits"):
+            StoryIndex().match("x", 0.0, bad, Context())
