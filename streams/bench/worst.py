@@ -34,6 +34,8 @@ def worst_text(shape: str, seed: str) -> str:
         unit = words.replace(".", ",").replace("!", ",").replace("?", ",") + " "
     elif shape == "no-spaces":
         unit = words.replace(" ", "")
+    elif shape == "comma-joined":  # words joined by commas: one joined run, no space
+        unit = words.replace(" ", ",") + ","
     elif shape == "every-word-a-trigger":
         unit = "attack strike invade deploy sanction threaten bomb shell "
     elif shape == "every-word-an-actor":
@@ -45,8 +47,8 @@ def worst_text(shape: str, seed: str) -> str:
     return text.encode()[:WORST_BYTES].decode("utf-8", "ignore")
 
 
-WORST_SHAPES = ("one-sentence", "no-spaces", "every-word-a-trigger", "every-word-an-actor",
-                "ordinary")
+WORST_SHAPES = ("one-sentence", "no-spaces", "comma-joined", "every-word-a-trigger",
+                "every-word-an-actor", "ordinary")
 
 
 def measure_worst(shape: str, seed_file: str | None = None) -> dict[str, Any]:

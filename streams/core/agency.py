@@ -23,8 +23,10 @@ applies it. Signals that do not count keep ``political=False`` and a
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from itertools import pairwise
 from types import MappingProxyType
 from typing import Any
 
@@ -556,6 +558,27 @@ class AgencyJudge:
             return ident.split(":", 2)[1] in self.rules.dyadic_state_sectors
         return any(a.type in self.rules.actor_types for a in by_id.get(ident, ()))
 
+    def _strengths(self, s: Signal, text: str, by_id: Mapping[str, list[Actor]],
+                   indexes: dict[str, _Mentions],
+                   strength_of: dict[tuple[str, int], int]) -> list[int]:
+        """The agency strength of the signal's source and target."""
+        strengths = [_NONE, _NONE]
+        for slot, ident in enumerate((s.source, s.target)):
+            if ident is None:
+                continue
+            key = (ident, s.sentence_start)  # one judgement per actor and sentence
+            value = strength_of.get(key)
+            if value is None:
+                index = indexes.get(ident)
+                if index is None and ident in by_id:
+                    index = indexes[ident] = _Mentions(by_id[ident])
+                value = strength_of[key] = self._strength(_mention(index, s), text)
+            if (value == _WEAK and slot == 1 and s.type in self.rules.state_target_types
+                    and any(a.type == "country" for a in by_id.get(ident, ()))):
+                value = _STRONG
+            strengths[slot] = value
+        return strengths
+
     def judge(
         self, text: str, signals: Sequence[Signal], actors: Sequence[Actor],
         domain: DomainResult | None = None, as_of: str | None = None,
@@ -574,6 +597,7 @@ class AgencyJudge:
         if rules.empty or not signals:
             return tuple(signals)
         by_id: dict[str, list[Actor]] = {}
+        indexes: dict[str, _Mentions] = {}
         for a in actors:
             by_id.setdefault(a.id, []).append(a)
         damp = (domain is not None and domain.domain in rules.domains
@@ -591,18 +615,7 @@ class AgencyJudge:
             if ruled is not None:
                 out.append(ruled)
                 continue
-            strengths = [_NONE, _NONE]
-            for slot, ident in enumerate((s.source, s.target)):
-                if ident is None:
-                    continue
-                key = (ident, s.sentence_start)  # one judgement per actor and sentence
-                value = strength_of.get(key)
-                if value is None:
-                    value = strength_of[key] = self._strength(_mention(by_id.get(ident), s), text)
-                if (value == _WEAK and slot == 1 and s.type in rules.state_target_types
-                        and any(a.type == "country" for a in by_id.get(ident, ()))):
-                    value = _STRONG
-                strengths[slot] = value
+            strengths = self._strengths(s, text, by_id, indexes, strength_of)
             best = max(strengths)
             reason: str | None = None
             if s.rule in rules.law_rules:
@@ -629,19 +642,52 @@ class AgencyJudge:
         return tuple(out)
 
 
-def _mention(mentions: list[Actor] | None, signal: Signal) -> Actor | None:
+class _Mentions:
+    """The mentions of one actor, indexed once per article: the nearest one to a
+    trigger is found by bisection, not by a scan per signal (a run-on text naming
+    one actor thousands of times would otherwise cost mentions times signals)."""
+
+    __slots__ = ("mentions", "ordered", "role", "starts")
+
+    def __init__(self, mentions: list[Actor]) -> None:
+        self.mentions = mentions
+        self.starts = [a.start for a in mentions]
+        self.ordered = all(x <= y for x, y in pairwise(self.starts))
+        self.role = next((a for a in mentions if a.role is not None), None)
+
+    def nearest(self, signal: Signal) -> Actor:
+        """The mention nearest the trigger, its own sentence first; on a tie the
+        earlier one (the first in text order, as ``min`` over the list gives)."""
+        starts, mentions = self.starts, self.mentions
+        if not self.ordered:
+            inside = [a for a in mentions
+                      if signal.sentence_start <= a.start < signal.sentence_end]
+            return min(inside or mentions, key=lambda a: abs(a.start - signal.start))
+        lo = bisect_left(starts, signal.sentence_start)
+        hi = bisect_left(starts, signal.sentence_end)
+        if lo == hi:
+            lo, hi = 0, len(starts)
+        i = bisect_left(starts, signal.start, lo, hi)
+        if i == hi:
+            return mentions[bisect_left(starts, starts[i - 1], lo, hi)]
+        if i == lo:
+            return mentions[i]
+        left = bisect_left(starts, starts[i - 1], lo, hi)
+        if signal.start - starts[left] <= starts[i] - signal.start:
+            return mentions[left]
+        return mentions[i]
+
+
+def _mention(index: _Mentions | None, signal: Signal) -> Actor | None:
     """The mention of an actor nearest the signal's trigger, its own sentence first."""
-    if not mentions:
+    if index is None or not index.mentions:
         return None
-    inside = [a for a in mentions if signal.sentence_start <= a.start < signal.sentence_end]
-    pool = inside or mentions
-    best = min(pool, key=lambda a: abs(a.start - signal.start))
-    if best.role is None:
+    best = index.nearest(signal)
+    a = index.role
+    if best.role is None and a is not None:
         # Keep the role known from another mention of the same actor.
-        for a in mentions:
-            if a.role is not None:
-                return replace(best, role=a.role, role_org=a.role_org,
-                               affiliation=best.affiliation or a.affiliation)
+        return replace(best, role=a.role, role_org=a.role_org,
+                       affiliation=best.affiliation or a.affiliation)
     return best
 
 

@@ -17,7 +17,11 @@ def test_each_shape_fills_the_accepted_maximum(shape: str) -> None:
 
 
 def test_shapes_are_what_they_say() -> None:
-    """One sentence has no sentence end; no-spaces has no spaces."""
+    """One sentence has no sentence end; no-spaces has no spaces; comma-joined joins words
+    with commas."""
     assert not set(".!?") & set(worst_text("one-sentence", SEED))
     assert " " not in worst_text("no-spaces", SEED)
+    joined = worst_text("comma-joined", SEED)
+    assert " " not in joined
+    assert joined.count(",") > len(joined) // 20
     assert "\n\n" in worst_text("ordinary", SEED)
