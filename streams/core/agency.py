@@ -400,7 +400,8 @@ class AgencyJudge:
                 self._words.search(signal.sentence.lower()) is not None)
         return found
 
-    def _organised_crime(self, signal: Signal, actors: Sequence[Actor], text: str,
+    def _organised_crime(self, signal: Signal, actors: Sequence[Actor], starts: Sequence[int],
+                         text: str,
                          memo: dict[int, bool]) -> bool:
         """True when the sentence of ``signal`` reports organised crime: it names
         a gang or cartel and neither a state force nor a political armed
@@ -413,9 +414,9 @@ class AgencyJudge:
         if known is not None:
             return known
         crime = other = False
-        for a in actors:
-            if not signal.sentence_start <= a.start < signal.sentence_end:
-                continue
+        # ``actors`` are in text order with their ``starts``: the sentence's slice only.
+        lo = bisect_left(starts, signal.sentence_start)
+        for a in actors[lo:bisect_left(starts, signal.sentence_end, lo)]:
             sector = a.id.split(":", 2)[1] if a.id.startswith("agent:") else None
             if sector in rules.crime_sectors:
                 crime = True
@@ -531,7 +532,7 @@ class AgencyJudge:
             return "history, not news"
         return None
 
-    def _rule_verdict(self, s: Signal, text: str, actors: Sequence[Actor],
+    def _rule_verdict(self, s: Signal, text: str, actors: Sequence[Actor], starts: Sequence[int],
                       by_id: Mapping[str, list[Actor]], year: int,
                       history: dict[int, bool], crime: dict[int, bool]) -> Signal | None:
         """The verdict of the rules that decide before any actor is weighed (frames,
@@ -542,7 +543,7 @@ class AgencyJudge:
         if s.rule in self.rules.inherent_rules and (
                 not self.rules.inherent_modalities or s.modality in self.rules.inherent_modalities):
             return s
-        if self._organised_crime(s, actors, text, crime):
+        if self._organised_crime(s, actors, starts, text, crime):
             return _unpolitical(s, "organised crime, no state force")
         if (s.target is None and s.type in self.rules.dyadic_types
                 and not self._state(s.source, by_id)):
@@ -610,8 +611,10 @@ class AgencyJudge:
                 else 0)
         strength_of: dict[tuple[str, int], int] = {}
         crime: dict[int, bool] = {}
+        ordered = sorted(actors, key=_start_of)
+        starts = [a.start for a in ordered]
         for s in signals:
-            ruled = self._rule_verdict(s, text, actors, by_id, year, history, crime)
+            ruled = self._rule_verdict(s, text, ordered, starts, by_id, year, history, crime)
             if ruled is not None:
                 out.append(ruled)
                 continue
@@ -640,6 +643,10 @@ class AgencyJudge:
             else:
                 out.append(s)
         return tuple(out)
+
+
+def _start_of(actor: Actor) -> int:
+    return actor.start
 
 
 class _Mentions:
