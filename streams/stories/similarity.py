@@ -134,8 +134,8 @@ def _sha1_32(data: bytes) -> int:
 # The permutations depend only on NUM_PERM and SEED: drawing them anew for every
 # signature cost a third of its time. A signature is the minimum over its items, so
 # neither their order nor this sharing changes a value.
-_PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=SEED).permutations
-_SCHEME = MinHash(num_perm=1, seed=SEED).scheme
+_TEMPLATE = MinHash(num_perm=NUM_PERM, seed=SEED)
+_PERMUTATIONS, _SCHEME = _TEMPLATE.permutations, _TEMPLATE.scheme
 
 
 def signature(items: set[str]) -> np.ndarray:
