@@ -110,7 +110,11 @@ def render_node_properties(cluster: Cluster, node: Node) -> str:
         "group.initial.rebalance.delay.ms=0",
         "num.network.threads=2",
         "num.io.threads=2",
-        "log.retention.hours=24",
+        # Kept by size, never by age: time retention compares the newest record
+        # timestamp of a segment with the clock, so an archive produced with its
+        # original (old) timestamps was deleted at the next retention check.
+        f"log.retention.ms={jvm.RETENTION_MS}",
+        f"log.retention.bytes={jvm.RETENTION_BYTES}",
         "",
     ]
     return "\n".join(lines)

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from streams.localkafka import jvm
 from streams.localkafka.probe import probe_metadata
 from streams.localkafka.state import local_bootstrap
 from streams.localkafka.util import BrokerUnavailableError, free_port, run_command
@@ -161,6 +162,9 @@ def kafka_container(image: str = KAFKA_IMAGE, timeout: float = 120.0) -> Iterato
         .with_env("KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR", "1")
         .with_env("KAFKA_TRANSACTION_STATE_LOG_MIN_ISR", "1")
         .with_env("KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS", "0")
+        # By size, never by age (see jvm.RETENTION_MS).
+        .with_env("KAFKA_LOG_RETENTION_MS", str(jvm.RETENTION_MS))
+        .with_env("KAFKA_LOG_RETENTION_BYTES", str(jvm.RETENTION_BYTES))
     )
     bootstrap = local_bootstrap(port)
     with container:

@@ -25,6 +25,9 @@ def test_three_nodes_get_pairs_of_ports_and_one_quorum(isolated: Path, tmp_path:
             "3@127.0.0.1:20005") in props
     assert "advertised.listeners=PLAINTEXT://127.0.0.1:20002" in props
     assert f"log.dirs={nodes.nodes[1].directory / 'data'}" in props
+    lines = props.splitlines()
+    assert "log.retention.ms=-1" in lines  # by size, not by record age (see test_jvm)
+    assert f"log.retention.bytes={1 << 30}" in lines
 
 
 @pytest.mark.parametrize(("brokers", "replicas", "min_isr"), [(1, 1, 1), (3, 3, 2), (4, 3, 2)])

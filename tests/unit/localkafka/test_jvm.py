@@ -32,6 +32,15 @@ def test_server_properties_is_single_node_kraft(tmp_path: Path) -> None:
         assert expected in lines
 
 
+def test_server_properties_keep_records_by_size_not_age(tmp_path: Path) -> None:
+    """Time retention is off: records stamped long ago (a replayed archive) are not deleted
+    at the next retention check; a size bound per partition limits the disk instead."""
+    lines = set(jvm.render_server_properties(9092, tmp_path).splitlines())
+    assert "log.retention.ms=-1" in lines
+    assert f"log.retention.bytes={1 << 30}" in lines
+    assert not any(line.startswith("log.retention.hours") for line in lines)
+
+
 def test_backslashes_are_escaped_in_properties() -> None:
     assert "log.dirs=C:\\\\kafka" in jvm.render_server_properties(9092, Path("C:\\kafka"))
 
