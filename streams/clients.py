@@ -18,7 +18,7 @@ from streams.config import Settings
 from streams.errors import EscwatchError
 
 __all__ = ["KafkaUnavailableError", "admin", "committed_offset", "consumer", "ensure_topics",
-           "producer", "read_range"]
+           "group_offsets", "producer", "read_range"]
 
 
 class KafkaUnavailableError(EscwatchError):
@@ -96,6 +96,25 @@ def ensure_topics(settings: Settings, names: list[str], partitions: int | None =
         client.close()
 
 
+def group_offsets(client: KafkaAdminClient, group: str, timeout: float = 30.0) -> dict[Any, Any]:
+    """Consumer group ``group``'s committed offsets ({TopicPartition: OffsetAndMetadata}).
+
+    Retriable broker errors are retried until ``timeout``: on a broker that has just
+    started, the group coordinator (the offsets topic) is not there yet and the first
+    lookups answer ``CoordinatorNotAvailable``.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            found = client.list_group_offsets(group)
+        except KafkaError as exc:
+            if not getattr(exc, "retriable", False) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
+            continue
+        return dict((found or {}).get(group) or {})
+
+
 def committed_offset(settings: Settings, topic: str, partition: int = 0) -> int:
     """The worker group's committed offset of one partition, 0 when none.
 
@@ -103,10 +122,10 @@ def committed_offset(settings: Settings, topic: str, partition: int = 0) -> int:
     subscribes, is no business of the group while Faust runs in it."""
     client = admin(settings)
     try:
-        groups = client.list_group_offsets(settings.app_id)
+        offsets = group_offsets(client, settings.app_id)
     finally:
         client.close()
-    found = (groups or {}).get(settings.app_id, {}).get(TopicPartition(topic, partition))
+    found = offsets.get(TopicPartition(topic, partition))
     offset = getattr(found, "offset", None)
     return int(offset) if offset is not None and offset >= 0 else 0
 

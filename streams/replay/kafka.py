@@ -98,7 +98,9 @@ def committed_offsets(client: Any, group: str, topic: str) -> dict[int, int]:
         group: The consumer group (a run's Faust app id).
         topic: The input topic.
     """
-    found = client.list_group_offsets(group).get(group, {})
+    from streams.clients import group_offsets
+
+    found = group_offsets(client, group)
     return {tp.partition: meta.offset for tp, meta in found.items()
             if tp.topic == topic and meta is not None and meta.offset is not None
             and meta.offset >= 0}
@@ -182,7 +184,9 @@ def run_exists(run: Settings, *, input_topic: bool) -> list[str]:
 
 def committed_offsets_any(client: Any, group: str) -> bool:
     """Whether ``group`` has committed any offset."""
-    return bool(client.list_group_offsets(group).get(group))
+    from streams.clients import group_offsets
+
+    return bool(group_offsets(client, group))
 
 
 def _check_new(run: Settings, *, resume: bool, input_topic: bool = True) -> bool:
