@@ -28,6 +28,7 @@ __all__ = [
     "inflect",
     "lower_keep_length",
     "may_search",
+    "noun_forms",
     "phrase_regex",
     "search_span",
     "tail_gate",
@@ -167,16 +168,37 @@ def inflect(lemma: str,
     return frozenset(out)
 
 
+def noun_forms(lemma: str) -> frozenset[str]:
+    """Return the singular and plural of a noun, with their spellings.
+
+    For a noun slot whose verb forms are other words: ``<unit:n>`` must not match
+    "United", nor ``<force:n>`` "forced", nor ``<tank:n>`` "tanked"."""
+    w = lemma.lower()
+    if re.search(r"(s|x|z|ch|sh)$", w):
+        forms = {w, w + "es"}
+    elif re.search(r"[^aeiou]y$", w):
+        forms = {w, w[:-1] + "ies"}
+    else:
+        forms = {w, w + "s"}
+    out: set[str] = set()
+    for f in forms:
+        out |= _spellings(f)
+    return frozenset(out)
+
+
 def token_forms(token: str,
                 irregular: Mapping[str, tuple[str, ...]] = NO_IRREGULAR) -> frozenset[str]:
     """Return the surface forms one pattern token stands for.
 
-    ``<lemma>`` inflects, ``a|b`` gives alternatives (each may be ``<x>``),
+    ``<lemma>`` inflects, ``<lemma:n>`` gives its noun forms only, ``a|b`` gives
+    alternatives (each may be ``<x>``),
     a plain word stands for itself and its British/American spellings.
     """
     out: set[str] = set()
     for alt in token.lower().split("|"):
-        if alt.startswith("<") and alt.endswith(">") and len(alt) > 2:
+        if alt.startswith("<") and alt.endswith(":n>") and len(alt) > 4:
+            out |= noun_forms(alt[1:-3])
+        elif alt.startswith("<") and alt.endswith(">") and len(alt) > 2:
             out |= inflect(alt[1:-1], irregular)
         elif alt:
             out |= _spellings(alt)

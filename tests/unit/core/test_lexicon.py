@@ -89,6 +89,15 @@ class TestInflection:
         assert {"mobilised", "mobilized", "mobilising", "mobilizing"} <= inflect("mobilise")
         assert {"criticize", "criticise"} <= token_forms("<criticize>")
 
+    def test_noun_slots_take_no_verb_forms(self) -> None:
+        """``<x:n>`` is singular and plural only: a unit is not "United", a force not
+        "forced", a tank not "tanked"; ``<x>`` keeps every form."""
+        assert token_forms("<unit:n>") == {"unit", "units"}
+        assert token_forms("<force:n>|<tank:n>") == {"force", "forces", "tank", "tanks"}
+        assert {"missiles", "batteries", "marches"} <= (
+            token_forms("<missile:n>") | token_forms("<battery:n>") | token_forms("<march:n>"))
+        assert "united" in token_forms("<unit>")
+
     def test_curly_apostrophe(self) -> None:
         """A cue with an apostrophe also matches the typographic one."""
         assert "didn\u2019t" in token_forms("didn't")
