@@ -960,3 +960,25 @@ class TestHaltNouns:
         """The act after the noun is not asserted escalation."""
         assert not [k for k, _, mod in all_signals(text)
                     if k in ("ASSAULT", "FIGHT") and mod == "asserted"]
+
+
+class TestEndingWarsAndRestraint:
+    """Ending a war, halting an advance and showing restraint are de-escalation."""
+
+    @pytest.mark.parametrize("text", [
+        "Both sides held talks on ending the war.",
+        "The ceasefire could lead to a permanent end to the fighting.",
+        "Ruritania urged Osterlich to halt the offensive.",
+        "The minister asked both armies to show restraint.",
+    ])
+    def test_the_act_is_a_retreat(self, text: str) -> None:
+        """Each phrasing gives RETREAT."""
+        assert "RETREAT" in types_of(text)
+
+    @pytest.mark.parametrize("text", [
+        "At the end of the war he moved to Paris.",
+        "The end of the conflict came in 1995.",
+    ])
+    def test_the_end_of_a_war_as_a_time_is_no_act(self, text: str) -> None:
+        """'the end of the war' names a time, not an act of ending it."""
+        assert "RETREAT" not in types_of(text)
