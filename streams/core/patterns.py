@@ -63,10 +63,15 @@ _INITIALS = rf"(?:[A-Za-z]\.){{2,{_GAP_WORD_CHARS // 2 - 1}}}"
 # A word inside a gap: dotted initials such as "U.S." with their final dot,
 # a run of word characters and joiners such as "2,000" or "anti-tank", or
 # such a run ending in initials ("pro-U.S.").
+# A comma stands inside a gap word only in a number ("2,000", "2,000-strong"): a
+# comma-joined run of words ("troops,surround,troops,...") is no gap word, so a
+# gap tries one end per word there instead of every end up to the length bound.
+_GAP_RUN = rf"[\w'\u2019.-]{{0,{_GAP_WORD_CHARS - 2}}}"
 _GAP_WORD = (
     rf"{_INITIALS}"
-    rf"|\w[\w'\u2019.,-]{{0,{_GAP_WORD_CHARS - 2}}}\w"
-    rf"|\w[\w'\u2019.,-]{{0,{_GAP_WORD_CHARS - 2}}}[{_JOINERS}]{_INITIALS}"
+    rf"|\w{_GAP_RUN}\w"
+    rf"|\w{_GAP_RUN}[{_JOINERS}]{_INITIALS}"
+    rf"|\d[\d.,]{{0,{_GAP_WORD_CHARS // 2}}}\d(?:[\w'\u2019.-]{{0,{_GAP_WORD_CHARS // 2}}}\w)?"
     r"|\w"
 )
 

@@ -102,14 +102,33 @@ class TestGapCuts:
     ])
     def test_a_gap_cuts_joined_words_one_way(self, text: str) -> None:
         """A gap cuts words joined by commas, hyphens or initials in one way only, so a
-        failing gap pattern tries a number of cuts linear in the text, not one per way
-        of splitting it (which the plain separator between gap words would allow)."""
+        failing gap pattern tries a number of cuts linear in the text."""
         regex = patterns.phrase_regex(["...6", "x"])
         assert patterns._HARD_SEP in regex, "later gap words must follow a hard separator"
         assert regex.count(patterns._SEP) == 2, "any separator only before the first word"
-        bound = 6 * len(text)
-        assert gap_cuts(text, 6) <= bound
-        assert gap_cuts(text, 6, between=patterns._SEP) > bound
+        assert gap_cuts(text, 6) <= 6 * len(text)
+
+    def test_the_hard_separator_is_what_keeps_joined_words_one_way(self) -> None:
+        """With the plain separator between gap words, a hyphen-joined run could be cut in
+        every way: the count of cuts would pass the linear bound."""
+        text = "-" + "x-u.s.-" * 12
+        assert gap_cuts(text, 6, between=patterns._SEP) > 6 * len(text)
+
+    @pytest.mark.parametrize("word", ["2,000", "1,250,000", "2,000-strong", "3.5", "anti-tank",
+                                      "U.S.", "pro-U.S.", "U.S.-led", "don't"])
+    def test_numbers_and_compounds_are_one_gap_word(self, word: str) -> None:
+        """A number's commas, a compound's hyphens and initials stay inside one gap word."""
+        assert re.compile(patterns._GAP_WORD).fullmatch(word) is not None
+
+    def test_a_comma_between_words_joins_no_gap_word(self) -> None:
+        """Outside numbers a comma joins no gap word: over a comma-joined run a gap holds
+        one word at most, so it tries a few cuts, not one per end up to the length bound."""
+        assert re.compile(patterns._GAP_WORD).fullmatch("troops,surround") is None
+        short, long = ("," + "surround,troops," * n for n in (8, 80))
+        assert gap_cuts(short, 6) == gap_cuts(long, 6) < 6 * len(short)
+        # Even the plain separator could cut it only at its commas, one word each.
+        assert gap_cuts(long, 6, between=patterns._SEP) == gap_cuts(short, 6,
+                                                                    between=patterns._SEP)
 
     def test_a_gap_word_has_a_bounded_length(self) -> None:
         """A joined run longer than a gap word's bound is no single gap word, so one gap
