@@ -55,7 +55,7 @@ _JOINERS = "',\\-\u2019"
 # two words across joiners is always one word (no gap reaches less far, up
 # to the length bound of a gap word).
 _HARD_SEP = rf"[{_JOINERS}]*[^\w.;:!?{_JOINERS}][^\w.;:!?]*"
-_GAP_WORD_CHARS: Final = 64
+_GAP_WORD_CHARS: Final = 32
 """Longest gap word: a joined run longer than this ("a,b,c,..." run on over
 a whole article) is no word of a gap, so one gap tries a bounded number of
 ends per word, whatever the text."""
