@@ -72,12 +72,14 @@ def _rows(driver: Any) -> list[_Row]:
     return [_Row(t) for t in texts]
 
 
-def _open(driver: Any, needle: str) -> None:
-    assert driver.execute_script("""
+def _open(driver: Any, needle: str, timeout: float = 20) -> None:
+    """Click the feed row holding ``needle``, waiting for it: after a filter change the
+    feed is drawn again asynchronously."""
+    _wait(driver, lambda d: d.execute_script("""
         const li = Array.from(document.querySelectorAll('#feed li'))
           .find(li => li.innerText.includes(arguments[0]));
         if (li) li.click();
-        return !!li;""", needle), needle
+        return !!li;""", needle), timeout)
 
 
 def test_live_page_seed_filters_evidence_and_no_injection(
@@ -114,6 +116,7 @@ def test_live_page_seed_filters_evidence_and_no_injection(
     Select(browser.find_element(By.ID, "f-country")).select_by_value("PRK")
     _wait(browser, lambda d: len(_rows(d)) == 1)
     Select(browser.find_element(By.ID, "f-country")).select_by_value("")
+    _wait(browser, lambda d: len(_rows(d)) == before)
 
     # Opening the seed alert highlights its evidence in the article, "deploy troops" as trigger.
     _open(browser, SEED_TITLE)
