@@ -60,12 +60,12 @@ _GAP_WORD_CHARS: Final = 32
 a whole article) is no word of a gap, so one gap tries a bounded number of
 ends per word, whatever the text."""
 _INITIALS = rf"(?:[A-Za-z]\.){{2,{_GAP_WORD_CHARS // 2 - 1}}}"
-# A word inside a gap: dotted initials such as "U.S." with their final dot,
-# a run of word characters and joiners such as "2,000" or "anti-tank", or
-# such a run ending in initials ("pro-U.S.").
-# A comma stands inside a gap word only in a number ("2,000", "2,000-strong"): a
-# comma-joined run of words ("troops,surround,troops,...") is no gap word, so a
-# gap tries one end per word there instead of every end up to the length bound.
+# A word inside a gap: dotted initials such as "U.S." with their final dot, a
+# run of word characters and joiners such as "anti-tank" or "don't", such a run
+# ending in initials ("pro-U.S."), or a number ("2,000", "2,000-strong"). A comma
+# stands inside a gap word only in a number: a comma-joined run of words
+# ("troops,surround,troops,...") is no gap word, so a gap tries one end per word
+# there instead of every end up to the length bound.
 _GAP_RUN = rf"[\w'\u2019.-]{{0,{_GAP_WORD_CHARS - 2}}}"
 _GAP_WORD = (
     rf"{_INITIALS}"
@@ -147,15 +147,7 @@ def inflect(lemma: str,
     no rule makes ("send": ("sent",)).
     """
     w = lemma.lower()
-    forms = {w, *irregular.get(w, ())}
-    if re.search(r"(s|x|z|ch|sh)$", w):
-        forms.add(w + "es")
-    elif re.search(r"[^aeiou]y$", w):
-        forms.add(w[:-1] + "ies")
-    else:
-        forms.add(w + "s")
-        if w.endswith("o"):
-            forms.add(w + "es")
+    forms = {w, *irregular.get(w, ()), *_plurals(w)}
     if w.endswith("e"):
         forms.add(w + "d")
         forms.add((w if w.endswith(("ee", "ye", "oe")) else w[:-1]) + "ing")
@@ -167,10 +159,7 @@ def inflect(lemma: str,
         forms.update((w + "ed", w + "ing"))
         if _cvc(w):
             forms.update((w + w[-1] + "ed", w + w[-1] + "ing"))
-    out: set[str] = set()
-    for f in forms:
-        out |= _spellings(f)
-    return frozenset(out)
+    return _spelled(forms)
 
 
 def noun_forms(lemma: str) -> frozenset[str]:
@@ -179,12 +168,20 @@ def noun_forms(lemma: str) -> frozenset[str]:
     For a noun slot whose verb forms are other words: ``<unit:n>`` must not match
     "United", nor ``<force:n>`` "forced", nor ``<tank:n>`` "tanked"."""
     w = lemma.lower()
+    return _spelled({w, *_plurals(w)})
+
+
+def _plurals(w: str) -> tuple[str, ...]:
+    """The plural (or third person) endings of a lower-cased lemma."""
     if re.search(r"(s|x|z|ch|sh)$", w):
-        forms = {w, w + "es"}
-    elif re.search(r"[^aeiou]y$", w):
-        forms = {w, w[:-1] + "ies"}
-    else:
-        forms = {w, w + "s"}
+        return (w + "es",)
+    if re.search(r"[^aeiou]y$", w):
+        return (w[:-1] + "ies",)
+    return (w + "s", w + "es") if w.endswith("o") else (w + "s",)
+
+
+def _spelled(forms: Iterable[str]) -> frozenset[str]:
+    """``forms`` with their British and American spellings."""
     out: set[str] = set()
     for f in forms:
         out |= _spellings(f)

@@ -110,10 +110,7 @@ def render_node_properties(cluster: Cluster, node: Node) -> str:
         "group.initial.rebalance.delay.ms=0",
         "num.network.threads=2",
         "num.io.threads=2",
-        # Kept by size, never by age: time retention compares the newest record
-        # timestamp of a segment with the clock, so an archive produced with its
-        # original (old) timestamps was deleted at the next retention check.
-        f"log.retention.ms={jvm.RETENTION_MS}",
+        f"log.retention.ms={jvm.RETENTION_MS}",  # by size, never by age (see jvm)
         f"log.retention.bytes={jvm.RETENTION_BYTES}",
         "",
     ]

@@ -56,7 +56,10 @@ SCALA_BINARY = "2.13"
 MAVEN_DEPENDENCY_PLUGIN_VERSION = "3.8.1"
 JVM_HEAP_OPTS = ("-Xmx512m", "-Xms256m")
 MIN_JAVA_MAJOR = 17
-#: Local brokers keep each partition's newest 1 GiB, whatever the record timestamps.
+#: Local brokers keep each partition's newest 1 GiB and never delete by age: time
+#: retention compares a segment's newest record timestamp with the clock, so an
+#: archive produced with its original (old) timestamps was deleted at the next
+#: retention check.
 RETENTION_MS = -1
 RETENTION_BYTES = 1 << 30
 
@@ -101,10 +104,7 @@ def render_server_properties(port: int, data_dir: Path) -> str:
         "group.initial.rebalance.delay.ms=0",
         "num.network.threads=2",
         "num.io.threads=4",
-        # Kept by size, never by age: time retention compares the newest record
-        # timestamp of a segment with the clock, so an archive produced with its
-        # original (old) timestamps was deleted at the next retention check.
-        f"log.retention.ms={RETENTION_MS}",
+        f"log.retention.ms={RETENTION_MS}",  # by size, never by age
         f"log.retention.bytes={RETENTION_BYTES}",
         "",
     ]
