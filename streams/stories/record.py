@@ -48,7 +48,7 @@ def _features_dict(feats: Features) -> dict[str, Any]:
     (``ndarray.tolist`` gives the same Python ints as converting value by value)."""
     return {"url": feats.url, "title": feats.title, "text_sig": feats.text_sig.tolist(),
             "word_sig": feats.word_sig.tolist(), "n_words": feats.n_words,
-            "n_shingles": feats.n_shingles}
+            "n_shingles": feats.n_shingles, "scheme": feats.scheme}
 
 
 def compact_record(article: Article, analysis: dict[str, Any]) -> dict[str, Any]:

@@ -186,19 +186,40 @@ def test_every_repost_of_the_labelled_set_pairs_with_its_original() -> None:
 
 
 class TestSignature:
-    """The MinHash signature is datasketch's, whatever the item order."""
+    """The MinHash signature is datasketch's over the item hashes, whatever their order."""
 
     def test_signature_equals_a_fresh_datasketch_minhash(self) -> None:
-        """Shared permutations and the inlined SHA-1 hash give datasketch's own values."""
+        """The vectorised permutations give datasketch's own values for the same hashes."""
         from datasketch import MinHash
 
-        from streams.stories.similarity import NUM_PERM, SEED, shingles, signature, tokens
+        from streams.stories.similarity import NUM_PERM, SEED, gram_hashes, signature, tokens
 
-        items = shingles(tokens(ORIGINALS[3]["text"]))
-        fresh = MinHash(num_perm=NUM_PERM, seed=SEED)
-        fresh.update_batch([s.encode("utf-8") for s in sorted(items)])
-        assert (signature(items) == fresh.hashvalues).all()
-        assert not (signature({"one two three"}) == fresh.hashvalues).all()
+        hashes = gram_hashes(tokens(ORIGINALS[3]["text"]))
+        fresh = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=int)
+        fresh.update_batch([int(h) & 0xFFFFFFFF for h in hashes[::-1]])
+        assert (signature(hashes) == fresh.hashvalues).all()
+        assert not (signature(hashes[:1]) == fresh.hashvalues).all()
+        assert (signature(np.zeros(0, dtype=np.uint64)) == 0xFFFFFFFF).all()
+
+    def test_gram_hashes_are_those_of_the_distinct_grams(self) -> None:
+        """One hash per distinct 3-gram, wherever it stands; word order matters."""
+        from streams.stories.similarity import gram_hashes, shingles
+
+        words = ["the", "army", "moved", "the", "army", "moved", "north", "again"]
+        hashes = gram_hashes(words)
+        assert len(hashes) == len(shingles(words)) == 5
+        assert set(gram_hashes(words[3:6]).tolist()) <= set(hashes.tolist())
+        assert not set(gram_hashes(["moved", "army", "the"]).tolist()) & set(hashes.tolist())
+        assert len(gram_hashes(["troops"])) == 1  # shorter than a 3-gram: its words
+
+    def test_records_without_a_scheme_are_scheme_one(self) -> None:
+        """Features written before the hashing changed say so when read back."""
+        from streams.stories.similarity import SCHEME, Features, features
+
+        feats = features(ORIGINALS[3]["text"], "A headline", "https://example.org/a")
+        assert feats.scheme == SCHEME == Features.from_dict(feats.to_dict()).scheme
+        old = {k: v for k, v in feats.to_dict().items() if k != "scheme"}
+        assert Features.from_dict(old).scheme == 1
 
 
 class TestIndex:
