@@ -36,6 +36,8 @@ def worst_text(shape: str, seed: str) -> str:
         unit = words.replace(" ", "")
     elif shape == "comma-joined":  # words joined by commas: one joined run, no space
         unit = words.replace(" ", ",") + ","
+    elif shape == "hyphen-joined":  # a compound run on: every gap word is a long run
+        unit = "troops-surround-"
     elif shape == "every-word-a-trigger":
         unit = "attack strike invade deploy sanction threaten bomb shell "
     elif shape == "every-word-an-actor":
@@ -47,8 +49,8 @@ def worst_text(shape: str, seed: str) -> str:
     return text.encode()[:WORST_BYTES].decode("utf-8", "ignore")
 
 
-WORST_SHAPES = ("one-sentence", "no-spaces", "comma-joined", "every-word-a-trigger",
-                "every-word-an-actor", "ordinary")
+WORST_SHAPES = ("one-sentence", "no-spaces", "comma-joined", "hyphen-joined",
+                "every-word-a-trigger", "every-word-an-actor", "ordinary")
 
 
 def measure_worst(shape: str, seed_file: str | None = None) -> dict[str, Any]:

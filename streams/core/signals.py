@@ -28,7 +28,7 @@ from streams.core.lexicon import (
     lower_keep_length,
     word_set,
 )
-from streams.core.matches import Match, find_matches, resolve_overlaps
+from streams.core.matches import Match, find_matches, find_matches_bounded, resolve_overlaps
 from streams.core.modality import (
     ModalityResult,
     SentenceCues,
@@ -90,6 +90,10 @@ ATTRIBUTION_REACH: Final = 25  # '..., said X': X this far after the verb
 TARGET_MAX_WORDS: Final = 2
 # Candidates checked per signal wanted, for the bound of ``detect_bounded``.
 CANDIDATES_PER_SIGNAL: Final = 4
+# Steps of the match scan (automaton hits and the tails they may try) per signal
+# wanted: news articles take at most about 500 in all, a 1 MB run of triggers hundreds
+# of thousands (see ``find_matches_bounded``).
+MATCH_STEPS_PER_SIGNAL: Final = 64
 
 
 @dataclass(slots=True)
@@ -164,9 +168,11 @@ class SignalDetector:
             return (), False
         lowered = lower_keep_length(text)
         padded = boundary_text(lowered)
-        raw = drop_idioms(lexicon, find_matches(lexicon, lowered, padded))
+        found_all, cut = find_matches_bounded(
+            lexicon, lowered, padded, None if limit is None else MATCH_STEPS_PER_SIGNAL * limit)
+        raw = drop_idioms(lexicon, found_all)
         if not raw:
-            return (), False
+            return (), cut
         # The extractor returns mentions in text order already; sort only
         # when a caller passes them otherwise.
         ordered_actors: Sequence[Actor] = actors
@@ -177,6 +183,7 @@ class SignalDetector:
         most = None if limit is None else CANDIDATES_PER_SIGNAL * limit
         accepted, truncated = self._accepted(text, lowered, sentences, raw, ordered_actors,
                                              starts, most)
+        truncated = truncated or cut
         spans = {id(m): (s0, s1) for m, s0, s1 in accepted}
         # A trigger in a phrase of setting ("amid the fighting", "following a
         # drone strike") stays a signal: the agency step judges the setting

@@ -135,3 +135,48 @@ class TestGapCuts:
         tries a bounded number of ends however long the run."""
         run = "," + "ab," * 10_000
         assert gap_cuts(run, 12) <= 2 * patterns._GAP_WORD_CHARS
+
+
+class TestMatchSteps:
+    """The match scan stops after a bounded number of steps (hits and tails tried)."""
+
+    def test_unbounded_and_generous_bounds_give_the_same_matches(self,
+                                                                 analyzer: Analyzer) -> None:
+        """On news text the bound is never reached: the matches are those without one."""
+        from streams.core.lexicon import boundary_text, lower_keep_length
+        from streams.core.matches import find_matches, find_matches_bounded
+
+        lexicon = analyzer._signals._lexicon
+        lowered = lower_keep_length(" ".join(NEWS_WORDS) * 3)
+        everything = find_matches(lexicon, lowered)
+        assert everything
+        assert find_matches_bounded(lexicon, lowered, boundary_text(lowered),
+                                    10 * len(lowered)) == (everything, False)
+
+    def test_a_small_bound_stops_early_and_says_so(self, analyzer: Analyzer) -> None:
+        """A tight bound returns a prefix of the matches, in text order, and the cut."""
+        from streams.core.lexicon import lower_keep_length
+        from streams.core.matches import find_matches, find_matches_bounded
+
+        lexicon = analyzer._signals._lexicon
+        lowered = lower_keep_length("troops-surround-" * 2_000)
+        everything = find_matches(lexicon, lowered)
+        some, cut = find_matches_bounded(lexicon, lowered, None, 500)
+        assert cut
+        assert 0 < len(some) < len(everything)
+        assert some == everything[:len(some)]
+
+    def test_past_the_bound_no_trigger_is_read_and_the_analysis_says_so(
+            self, analyzer: Analyzer) -> None:
+        """A trigger after a run-on compound long enough to use up the steps is not read,
+        and the analysis is marked truncated; after a short one it is read as usual."""
+        from streams.core.signals import MATCH_STEPS_PER_SIGNAL
+
+        steps = MATCH_STEPS_PER_SIGNAL * analyzer.options.max_signals
+        ending = ". Russian forces shelled the city of Kharkiv on Monday."
+        short = analyzer.analyze(Article(id="short", text="troops-" * 100 + ending))
+        assert any(s.type == "FIGHT" or s.type == "ASSAULT" for s in short.signals)
+        assert not short.truncated
+        long = analyzer.analyze(Article(id="long", text="troops-" * steps + ending))
+        assert long.truncated
+        assert all(s.end <= 7 * steps for s in long.signals)

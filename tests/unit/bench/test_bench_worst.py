@@ -24,4 +24,7 @@ def test_shapes_are_what_they_say() -> None:
     joined = worst_text("comma-joined", SEED)
     assert " " not in joined
     assert joined.count(",") > len(joined) // 20
+    hyphens = worst_text("hyphen-joined", SEED)
+    assert " " not in hyphens
+    assert hyphens.count("-") > len(hyphens) // 20
     assert "\n\n" in worst_text("ordinary", SEED)
