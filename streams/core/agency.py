@@ -260,6 +260,9 @@ _NONE, _WEAK, _STRONG = 0, 1, 2
 # A year (or decade: "the 1990s") written as a date, not a count ("2000 troops").
 # "since 1997" or "since the 2022 invasion" measures the present against a
 # year, so such a year counts as the article's own (group 1 set).
+POSSESSIVE = "<poss>"
+"""In a background cue: a possessive name or noun ("Russia's", "the group's")."""
+_POSS_RE = r"[\w-]+['\u2019]s"
 _YEAR = re.compile(r"(?<![\w.,$\u00a3\u20ac-])(\b[Ss]ince\s+(?:(?:the|its|their|his|her)\s+)?)?"
                    r"(1[89]\d\d|20\d\d)(?:s|\u2019s|'s)?(?![\w-])(?!\s+[a-z]+s\b)")
 
@@ -285,9 +288,11 @@ class AgencyJudge:
             r"(?:[^\w.;:!?]+\w+){0," + str(rules.judicial_window) + r"}[^\w.;:!?]*\Z")
             if cues else None)
         cues = sorted(rules.background_cues, key=len, reverse=True)
-        # The same shape, but a comma or a dash ends the cue's phrase too.
+        # The same shape, but a comma or a dash ends the cue's phrase too. In a cue,
+        # "<poss>" stands for a possessive name ("since <poss>": "since Russia's").
         self._background = (re.compile(
-            r"(?<![\w-])(?:" + "|".join(re.escape(c) for c in cues) + r")(?![\w-])"
+            r"(?<![\w-])(?:" + "|".join(re.escape(c).replace(re.escape(POSSESSIVE), _POSS_RE)
+                                       for c in cues) + r")(?![\w-])"
             r"(?:[^\w.,;:!?\u2013\u2014()]+\w+){0," + str(rules.background_window)
             + r"}[^\w.,;:!?\u2013\u2014()]*\Z") if cues else None)
         cues = sorted(rules.court_cues, key=len, reverse=True)

@@ -593,6 +593,19 @@ class TestAnalyzer:
             "Russia launched a full-scale invasion of Ukraine on Thursday, the ministry said.")))
         assert news.alert is not None
 
+    def test_since_a_named_actors_war_is_the_topic_not_the_news(
+            self, analyzer: Analyzer) -> None:
+        """"highest since Ruritania's invasion" dates a price, as "since the invasion" does;
+        the possessive cue needs "since" right before it."""
+        topic = analyzer.analyze(Article(id="p1", text=(
+            "Fuel prices reached their highest level since Russia's invasion of Ukraine, "
+            "the agency said.")))
+        assert topic.alert is None
+        assert not any(s.political for s in topic.signals)
+        news = analyzer.analyze(Article(id="p2", text=(
+            "Officials condemned Russia's invasion of Ukraine on Thursday.")))
+        assert any(s.trigger == "invasion" and s.political for s in news.signals)
+
 def test_domain_damping_stops_while_conflict_is_probable() -> None:
     rules = AgencyRules.from_rows([
         {"kind": "actor_types", "values": ["country"]},

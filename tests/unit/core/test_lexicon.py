@@ -209,6 +209,17 @@ class TestCameoCategories:
         assert all(t != "ASSAULT" for t, _, _ in all_signals(
             "Dockers began a three-day strike over pay."))
 
+    def test_a_strike_in_a_labour_dispute_is_no_assault(self) -> None:
+        """A sentence of a labour dispute (arbitration, a trade union, cabin crew) makes
+        "strike" a labour action even far from the worker noun; without those words a
+        strike on a target stays military."""
+        for text in ("Cabin crew at the carrier kept up their strike despite binding "
+                     "arbitration ordered by the labour ministry.",
+                     "The trade union said the strike at the port would go on."):
+            assert all(t != "ASSAULT" for t, _, _ in all_signals(text)), text
+        assert any(t in ("ASSAULT", "FIGHT") for t, _, _ in all_signals(
+            "The air force carried out a strike on a depot near the port."))
+
     def test_accidental_explosion_is_no_attack(self) -> None:
         """An explosion with no sign of a weapon or victims is not an assault."""
         assert first("An explosion at the chemical plant lit up the night sky.") is None
