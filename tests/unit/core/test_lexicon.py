@@ -220,6 +220,15 @@ class TestCameoCategories:
         assert any(t in ("ASSAULT", "FIGHT") for t, _, _ in all_signals(
             "The air force carried out a strike on a depot near the port."))
 
+    def test_deaths_in_a_collapse_or_overturned_vehicle_are_no_assault(self) -> None:
+        """A collapse or an overturned vehicle named in the sentence makes the deaths an
+        accident; an attack in the same sentence is still read."""
+        for text in ("A mine collapsed in the north, killing five workers.",
+                     "A minibus overturned on the highway, killing seven passengers."):
+            assert all(t != "ASSAULT" for t, _, _ in all_signals(text)), text
+        assert any(t in ("ASSAULT", "FIGHT") for t, _, _ in all_signals(
+            "The house collapsed after an airstrike, killing ten people."))
+
     def test_accidental_explosion_is_no_attack(self) -> None:
         """An explosion with no sign of a weapon or victims is not an assault."""
         assert first("An explosion at the chemical plant lit up the night sky.") is None

@@ -119,6 +119,13 @@ class TestIntentAndHalt:
         r = result_of("The state suspended part of its aid programme.", "aid")
         assert (r.modality, r.halt) == ("negated", True)
 
+    def test_negation_reaches_the_act_a_noun_phrase_names(self) -> None:
+        """"was not an act of terrorism" denies the act; "not" before another noun of the
+        phrase does not ("not the cause of the attack")."""
+        assert modality_of("The shooting was not an act of terrorism.", "terrorism")[0] == (
+            "negated")
+        assert modality_of("It was not the cause of the attack.", "attack")[0] == "asserted"
+
     def test_plain_negation_does_not_reach_over_nouns(self) -> None:
         """"not" does not reach a trigger behind an unrelated noun phrase."""
         assert modality_of("Guarantees were not given at the summit.", "summit")[0] == (
