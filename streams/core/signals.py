@@ -74,6 +74,16 @@ _ROLE_PREP = re.compile(
 _PASSIVE_AUX = re.compile(
     r"(?<!\w)(?:is|are|was|were|been|being|be|get|gets|got)\s+(?:\w+ly\s+)?\Z")
 _CLAUSE_END = re.compile(r"[,;:()\u2013\u2014]")
+# "<trigger> [up to BETWEEN_REACH words] between": the two sides of an act of two sides
+# (types in _SIDED_TYPES) follow; "suspended flights between A and B" names no sides.
+_SIDED_TYPES = frozenset({"FIGHT", "CONSULT", "AGREE"})
+BETWEEN_REACH: Final = 3
+_BETWEEN = re.compile(rf"(?:\s+[\w'\u2019-]+){{0,{BETWEEN_REACH}}}?\s+between\s+")
+# Before the first side: only a determiner; between the sides: "and" and a determiner
+# (so the gaps are short: no longer than this).
+_SIDE_GAP_CHARS: Final = 12
+_WORD_GAP = re.compile(r"(?:the\s+)?")
+_AND_GAP = re.compile(r"\s*(?:,\s*)?and\s+(?:the\s+)?")
 _WORD = re.compile(r"\w[\w'\u2019-]*")
 _SPEAKER_GAP = re.compile(
     r"[\s,]*(?:(?:has|have|had|also|later|again|reportedly|publicly|officials?|spokes\w*|"
@@ -329,7 +339,7 @@ class SignalDetector:
         skip_preps = (self._adversary_preps if rule.type in self._beneficiary_types
                       else frozenset())
         source, target = _roles(lowered, m, s1, actors, speaker_actor, self._place_preps,
-                                skip_preps)
+                                skip_preps, sides=rule.type in _SIDED_TYPES)
         if source is None and speaker_actor is not None and speaker_actor.type != "person":
             # "Poland said it would send troops": an institution speaks for
             # itself; a person reporting others' plans is not their doer.
@@ -442,16 +452,50 @@ def _passive(lowered: str, m: Match) -> bool:
     return _PASSIVE_AUX.search(lowered, max(0, m.start - 24), m.start) is not None
 
 
+def _between(lowered: str, m1: int, after: Sequence[Actor]) -> tuple[Actor, Actor] | None:
+    """The two sides of "<trigger> between A and B" ("clashes between the army and
+    rebels", "talks between Israel and Hamas"): A as the source, B as the target.
+
+    "between" must follow the trigger within :data:`BETWEEN_REACH` words, A must come
+    right after it and B after an "and" that follows A; else None. A side named by
+    adjacent mentions ("Syrian Hay'at Tahrir al-Sham") is its last one, the head."""
+    if not after:
+        return None
+    found = _BETWEEN.match(lowered, m1)
+    if found is None:
+        return None
+    sides: list[Actor] = []
+    gap = _WORD_GAP
+    pos = found.end()
+    for a in after:
+        if a.start < pos:
+            continue
+        if a.start - pos > _SIDE_GAP_CHARS:
+            break
+        if sides and lowered[sides[-1].end:a.start].isspace():
+            sides[-1] = a  # the head of the same side
+            pos = a.end
+            continue
+        if len(sides) == 2 or gap.fullmatch(lowered, pos, a.start) is None:
+            break
+        sides.append(a)
+        pos, gap = a.end, _AND_GAP
+    return (sides[0], sides[1]) if len(sides) == 2 else None
+
+
 def _roles(
     lowered: str, m: Match, s1: int, actors: Sequence[Actor], speaker: Actor | None,
     place_preps: frozenset[str], skip_preps: frozenset[str] = frozenset(),
+    sides: bool = False,
 ) -> tuple[Actor | None, Actor | None]:
     """Pick the source (nearest before) and target (after, marked by a preposition).
 
     A locative preposition (``place_preps``) marks a place ("a summit in
     Vilnius"): a city standing for its country there is where the act
     happens, not its target. An actor after one of ``skip_preps`` is
-    never the target (the adversary of an aid act: "against Russia").
+    never the target (the adversary of an aid act: "against Russia"). With
+    ``sides`` (an act of two sides: fighting, talks, an agreement) "between A and
+    B" after the trigger names them (see :func:`_between`).
     """
     m0, m1 = m.start, m.end
     clause = _CLAUSE_END.search(lowered, m1, s1)
@@ -468,6 +512,9 @@ def _roles(
             source = a
         if m1 <= a0 < limit:
             after.append(a)
+    pair = _between(lowered, m1, after) if sides else None
+    if pair is not None:
+        return pair
     if source is not None and _passive(lowered, m):
         # "Wiranto was stabbed": no doer named unless "by" follows.
         for a in after:

@@ -757,3 +757,47 @@ class TestTradeAndNationality:
         out = TRADE.judge(text, [_signal(text, "attacked", source="RUR")],
                           [_actor(text, "Ruritanian", "RUR", "country")])[0]
         assert out.political
+
+
+class TestBombsAndArmedMen:
+    """Explosive attacks and unidentified armed men are political violence whoever is named."""
+
+    def test_a_roadside_bomb_with_no_group_named_is_political(self, analyzer: Analyzer) -> None:
+        """ACLED's remote-explosive events need no named perpetrator."""
+        a = analyzer.analyze(Article(id="b1", text=(
+            "A roadside bomb killed four people in southern Afghanistan on Monday.")))
+        assert a.alert is not None
+        assert any(s.trigger == "killed" and s.political for s in a.signals)
+
+    def test_armed_men_and_bandits_are_an_armed_group(self, analyzer: Analyzer) -> None:
+        """"Armed men" and "bandits" act as unidentified armed forces (UAF)."""
+        for text in ("Bandits killed ten people in a raid on a farming village.",
+                     "Armed men killed three people on the highway, police said."):
+            a = analyzer.analyze(Article(id="b2", text=text))
+            assert any(s.source == "agent:UAF" for s in a.signals), text
+
+
+class TestSidesOfAnAct:
+    """"<act> between A and B" names both sides of fighting, talks or an agreement."""
+
+    def test_clashes_between_two_named_sides(self, analyzer: Analyzer) -> None:
+        a = analyzer.analyze(Article(id="s1", text=(
+            "Heavy fighting broke out between the army and rebels near the border.")))
+        fight = next(s for s in a.signals if s.type == "FIGHT")
+        assert (fight.source, fight.target) == ("agent:MIL", "agent:REB")
+
+    def test_a_side_named_by_a_demonym_and_a_group_is_the_group(
+            self, analyzer: Analyzer) -> None:
+        a = analyzer.analyze(Article(id="s2", text=(
+            "Clashes between Syrian Hay'at Tahrir al-Sham and Lebanese clans left four "
+            "dead.")))
+        fight = next(s for s in a.signals if s.type == "FIGHT")
+        assert fight.source == "HTS"
+
+    def test_years_are_no_sides_and_flights_between_states_name_none(
+            self, analyzer: Analyzer) -> None:
+        """"between 2020 and 2022" names no actors; a suspension of flights between two
+        states is not an act of two sides."""
+        a = analyzer.analyze(Article(id="s3", text=(
+            "The airline suspended flights between France and Cuba until June.")))
+        assert all((s.source, s.target) != ("FRA", "CUB") for s in a.signals)

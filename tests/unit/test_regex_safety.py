@@ -70,6 +70,8 @@ ANCHORED_ONLY: dict[str, str] = {
     "streams.core.actors.organisations._ORG_OF": (
         "matched anchored at the end of an organisation title"),
     "streams.core.actors.gazetteer._CAP_AFTER": "matched anchored at the end of a gazetteer hit",
+    "streams.core.signals._BETWEEN": "matched anchored at the end of a trigger",
+    "streams.core.signals._AND_GAP": "fullmatched between two actor mentions of one clause",
 }
 
 
