@@ -1002,3 +1002,32 @@ class TestEndingWarsAndRestraint:
     def test_the_end_of_a_war_as_a_time_is_no_act(self, text: str) -> None:
         """'the end of the war' names a time, not an act of ending it."""
         assert "RETREAT" not in types_of(text)
+
+
+class TestGroundAndNavalOperations:
+    """fight.advance, fight.naval and boarding: ground advances and naval action."""
+
+    def test_an_advance_on_a_place_and_troops_entering_a_town_are_fighting(self) -> None:
+        for text in ("Rebels began their advance into the city at dawn.",
+                     "The insurgents advance on the capital as the army falls back.",
+                     "Government troops entered the town after a week of shelling."):
+            assert any(t == "FIGHT" for t, _, _ in all_signals(text)), text
+
+    def test_markets_and_peacekeepers_do_not_advance_or_enter_by_force(self) -> None:
+        """Share prices "advance on" markets; peacekeepers bringing aid enter a town."""
+        for text in ("Shares advanced on the capital markets after the report.",
+                     "Peacekeeping troops entered the town to deliver aid."):
+            assert all(t != "FIGHT" for t, _, _ in all_signals(text)), text
+
+    def test_retaken_and_sunk_are_read_from_their_irregular_forms(self) -> None:
+        """retake -> retook/retaken, sink -> sank/sunk (irregular_verbs.jsonl)."""
+        assert any(t == "FIGHT" for t, _, _ in all_signals(
+            "The army says it has retaken the towns held by the rebels."))
+        assert any(t == "FIGHT" for t, _, _ in all_signals(
+            "The navy sank two enemy warships off the coast."))
+        assert all(t != "FIGHT" for t, _, _ in all_signals(
+            "A storm sank two fishing boats off the coast."))
+
+    def test_boarding_a_tanker_is_a_seizure(self) -> None:
+        assert any(t == "COERCE" for t, _, _ in all_signals(
+            "Commandos stopped and boarded a tanker carrying oil from the port."))
