@@ -801,3 +801,11 @@ class TestSidesOfAnAct:
         a = analyzer.analyze(Article(id="s3", text=(
             "The airline suspended flights between France and Cuba until June.")))
         assert all((s.source, s.target) != ("FRA", "CUB") for s in a.signals)
+
+
+def test_ambushes_make_killings_political_without_a_named_side(analyzer: Analyzer) -> None:
+    """"ambushes" is an event word in the plural too, as "ambush" is."""
+    a = analyzer.analyze(Article(id="am1", text=(
+        "At least twelve people are killed in a series of ambushes in the mountains, "
+        "local officials say.")))
+    assert any(s.trigger == "killed" and s.political for s in a.signals)

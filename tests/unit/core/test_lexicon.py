@@ -1031,3 +1031,8 @@ class TestGroundAndNavalOperations:
     def test_boarding_a_tanker_is_a_seizure(self) -> None:
         assert any(t == "COERCE" for t, _, _ in all_signals(
             "Commandos stopped and boarded a tanker carrying oil from the port."))
+
+    def test_a_place_targeted_by_drones_is_attacked(self) -> None:
+        """"targeted by drones" is the passive of a drone attack, as "hit by drones" is."""
+        assert any(t == "FIGHT" for t, _, _ in all_signals(
+            "The airport was targeted by several drones overnight."))
