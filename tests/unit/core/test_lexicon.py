@@ -1036,3 +1036,14 @@ class TestGroundAndNavalOperations:
         """"targeted by drones" is the passive of a drone attack, as "hit by drones" is."""
         assert any(t == "FIGHT" for t, _, _ in all_signals(
             "The airport was targeted by several drones overnight."))
+
+
+class TestAttacksOnCivilianProfessions:
+    def test_an_attack_on_teachers_or_doctors_is_an_assault(self) -> None:
+        """Victims named by their trade ("teachers", "doctors") do not make "attack" a
+        labour dispute; a union near it still does."""
+        for text in ("Militants attacked teachers at the village school.",
+                     "Gunmen attacked doctors at the district hospital."):
+            assert any(t == "ASSAULT" for t, _, _ in all_signals(text)), text
+        assert all(t != "ASSAULT" for t, _, _ in all_signals(
+            "The teachers' union attacked the pay plan."))
