@@ -1047,3 +1047,11 @@ class TestAttacksOnCivilianProfessions:
             assert any(t == "ASSAULT" for t, _, _ in all_signals(text)), text
         assert all(t != "ASSAULT" for t, _, _ in all_signals(
             "The teachers' union attacked the pay plan."))
+
+    def test_a_defused_bomb_a_scare_or_a_threat_is_no_bombing(self) -> None:
+        """"bomb" next to defused, hoax, scare or threat names no explosion."""
+        for text in ("Police defused a bomb found outside the school.",
+                     "A bomb scare closed the station for an hour."):
+            assert all(t != "ASSAULT" for t, _, _ in all_signals(text)), text
+        assert any(t == "ASSAULT" for t, _, _ in all_signals(
+            "A bomb exploded at the market, killing twelve people."))
