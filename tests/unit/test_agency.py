@@ -582,29 +582,25 @@ class TestAnalyzer:
         assert any(s.trigger == "alleged" and s.political for s in speech.signals)
 
 
-    def test_a_dated_war_is_the_topic_not_the_news(self, analyzer: Analyzer) -> None:
-        """"since the 2022 invasion" dates a trend; "launched an invasion" is the news."""
-        topic = analyzer.analyze(Article(id="d1", text=(
-            "German exports to Russia have fallen by half since the 2022 invasion of "
-            "Ukraine, the ministry said.")))
+    @pytest.mark.parametrize(("topic_text", "news_text"), [
+        # "since the 2022 invasion": a determiner and a year date the war.
+        ("German exports to Russia have fallen by half since the 2022 invasion of Ukraine, "
+         "the ministry said.",
+         "Russia launched a full-scale invasion of Ukraine on Thursday, the ministry said."),
+        # "since Russia's invasion": "since" and a possessive, not the possessive alone.
+        ("Fuel prices reached their highest level since Russia's invasion of Ukraine, "
+         "the agency said.",
+         "Officials condemned Russia's invasion of Ukraine on Thursday."),
+    ])
+    def test_a_dated_war_is_the_topic_not_the_news(self, analyzer: Analyzer, topic_text: str,
+                                                   news_text: str) -> None:
+        """A war named as the time of a trend is its topic; the same war as an act is news."""
+        topic = analyzer.analyze(Article(id="d1", text=topic_text))
         assert topic.alert is None
         assert not any(s.political for s in topic.signals)
-        news = analyzer.analyze(Article(id="d2", text=(
-            "Russia launched a full-scale invasion of Ukraine on Thursday, the ministry said.")))
-        assert news.alert is not None
+        news = analyzer.analyze(Article(id="d2", text=news_text))
+        assert any("invasion" in s.trigger and s.political for s in news.signals)
 
-    def test_since_a_named_actors_war_is_the_topic_not_the_news(
-            self, analyzer: Analyzer) -> None:
-        """"highest since Ruritania's invasion" dates a price, as "since the invasion" does;
-        the possessive cue needs "since" right before it."""
-        topic = analyzer.analyze(Article(id="p1", text=(
-            "Fuel prices reached their highest level since Russia's invasion of Ukraine, "
-            "the agency said.")))
-        assert topic.alert is None
-        assert not any(s.political for s in topic.signals)
-        news = analyzer.analyze(Article(id="p2", text=(
-            "Officials condemned Russia's invasion of Ukraine on Thursday.")))
-        assert any(s.trigger == "invasion" and s.political for s in news.signals)
 
 def test_domain_damping_stops_while_conflict_is_probable() -> None:
     rules = AgencyRules.from_rows([
