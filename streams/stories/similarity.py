@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
@@ -96,7 +97,7 @@ def shingles(words: list[str], size: int = SHINGLE) -> set[str]:
     return {" ".join(words[i:i + size]) for i in range(len(words) - size + 1)}
 
 
-def content_words(words: list[str]) -> set[str]:
+def content_words(words: Iterable[str]) -> set[str]:
     """Words that carry the story: no stop words, no one-letter words."""
     return {w for w in words if len(w) > 1 and w not in STOPWORDS}
 
@@ -269,8 +270,7 @@ def containment(j: float, a: int, b: int) -> float:
 
 def content_hashes(known: dict[str, int]) -> np.ndarray:
     """The hashes of the content words (see :func:`content_words`) among ``known``."""
-    return np.fromiter((h for w, h in known.items() if len(w) > 1 and w not in STOPWORDS),
-                       dtype=np.uint64)
+    return np.fromiter(map(known.__getitem__, content_words(known)), dtype=np.uint64)
 
 
 def features(text: str, title: str | None = None, url: str | None = None) -> Features:
