@@ -249,13 +249,18 @@ class SignalDetector:
     ) -> bool:
         """Tell whether candidate ``m`` in sentence ``[s0, s1)`` survives the
         name, adjective, sense-restriction and domain checks."""
-        if m.start > s0 and text[m.start].isupper():
+        if text[m.start].isupper():
+            if _inside_name(m, actors, starts):
+                # Part of a known or found name, headline or not: "Rapid Support
+                # Forces", "Peace Corps".
+                return False
             # A capitalised trigger inside running text is part of a name
             # ("Economic Cooperation forum"), unless the line is a headline.
-            if s0 not in memo.title_case:
-                memo.title_case[s0] = is_title_case(text, s0, s1)
-            if not memo.title_case[s0]:
-                return False
+            if m.start > s0:
+                if s0 not in memo.title_case:
+                    memo.title_case[s0] = is_title_case(text, s0, s1)
+                if not memo.title_case[s0]:
+                    return False
         if adjectival(lowered, m, s0, self._prefixes):
             return False
         lexicon = self._lexicon
@@ -416,6 +421,19 @@ def _is_place_name(actor: Actor) -> bool:
 _RECIPIENT_KINDS: Final = frozenset({"country", "government"})
 
 
+def _inside_name(m: Match, actors: Sequence[Actor], starts: list[int]) -> bool:
+    """True when trigger ``m`` lies within the name of a person or organisation
+    mention (not a generic agent such as "protesters", which is the event's word)."""
+    i = bisect_right(starts, m.start) - 1
+    # Mentions do not nest, so the one starting last at or before the trigger is
+    # the only one that can hold it.
+    if i < 0:
+        return False
+    a = actors[i]
+    return (m.end <= a.end and a.type in ("organisation", "person")
+            and not a.id.startswith("agent:"))
+
+
 def _with_recipient(
     signal: Signal, sentences: Sentences, actors: Sequence[Actor], starts: list[int],
 ) -> Signal:
@@ -515,16 +533,18 @@ def _roles(
     pair = _between(lowered, m1, after) if sides else None
     if pair is not None:
         return pair
+    # A trigger ending in "by" ("executed by") hands its "by" to the doer after it.
+    prep_from = m1 - 2 if lowered.endswith(" by", m0, m1) else m1
     if source is not None and _passive(lowered, m):
         # "Wiranto was stabbed": no doer named unless "by" follows.
         for a in after:
-            prep = _ROLE_PREP.search(lowered[max(m.end, a.start - ROLE_PREP_LOOKBACK):a.start])
+            prep = _ROLE_PREP.search(lowered[max(prep_from, a.start - ROLE_PREP_LOOKBACK):a.start])
             if prep is not None and prep.group(1) == "by":
                 return a, source
         return None, source
     target: Actor | None = None
     for i, a in enumerate(after):
-        prep = _ROLE_PREP.search(lowered[max(m.end, a.start - ROLE_PREP_LOOKBACK):a.start])
+        prep = _ROLE_PREP.search(lowered[max(prep_from, a.start - ROLE_PREP_LOOKBACK):a.start])
         if prep is not None:
             word = prep.group(1)
             if word == "by":

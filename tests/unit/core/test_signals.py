@@ -228,6 +228,41 @@ class TestRoles:
         assert (sig.source, sig.target) == ("RUS", "UKR")
 
 
+    def test_a_trigger_ending_in_by_hands_it_to_the_doer(self) -> None:
+        """"civilians executed by the militia": the trigger's own "by" marks the doer."""
+        rows = [*SIGNAL_ROWS, {"id": "assault.shot", "type": "ASSAULT",
+                               "polarity": "escalation", "severity": -9.5,
+                               "patterns": ["<execute> by"]}]
+        text = "Civilians were executed by the Northern Militia in the town."
+        acts = (actor("civilians", "Civilians", "agent:CVL", text, "person"),
+                actor("Northern Militia", "Northern Militia", "NMIL", text, "organisation"))
+        sig = SignalDetector(make_kb(rows)).detect(text, sentences(text), acts, None)[0]
+        assert (sig.trigger, sig.source, sig.target) == ("executed by", "NMIL", "agent:CVL")
+
+
+class TestNames:
+    """A trigger word inside the name of an organisation or a person is part of the name."""
+
+    def test_trigger_inside_an_organisation_name_is_not_an_event(self) -> None:
+        text = "The Attack Defence Forces met with Ruritania."
+        acts = (actor("Attack Defence Forces", "Attack Defence Forces", "ADF", text,
+                      "organisation"), actor("Ruritania", "Ruritania", "RUR", text))
+        assert [s.type for s in detect(text, acts)] == ["CONSULT"]
+
+    def test_also_in_a_headline_or_at_the_start_of_a_sentence(self) -> None:
+        """Title case lets capitalised triggers through, but not those of a known name."""
+        for text in ("Attack Defence Forces Meet With Ruritania", "Attack Defence Forces met."):
+            acts = (actor("Attack Defence Forces", "Attack Defence Forces", "ADF", text,
+                          "organisation"),)
+            assert "ASSAULT" not in [s.type for s in detect(text, acts)], text
+
+    def test_a_generic_agent_is_the_event_word(self) -> None:
+        """A mention of a generic agent ("Attackers" as an agent) keeps its trigger."""
+        text = "Attack on the town was repelled."
+        acts = (actor("attackers", "Attack", "agent:UAF", text, "person"),)
+        assert [s.type for s in detect(text, acts)] == ["ASSAULT"]
+
+
 class TestReportedSpeech:
     def test_trailing_attribution_names_speaker(self) -> None:
         """"..., X has warned." makes X the speaker, not the source."""
