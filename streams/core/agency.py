@@ -63,7 +63,10 @@ _LIST_FIELDS: Mapping[str, tuple[tuple[str, str], ...]] = MappingProxyType({
     "sectors": (("sectors", "values"), ("weak_sectors", "weak")),
     "titles": (("titles", "values"),),
     "events": (("event_rules", "rules"), ("event_modes", "modes"), ("event_words", "words")),
-    "domains": (("domains", "values"),),
+    "domains": (("domains", "values"), ("armed_kinds", "armed_kinds"),
+                ("armed_source_sectors", "armed_sectors"),
+                ("armed_target_sectors", "armed_targets"), ("violent_types", "violent_types"),
+                ("armed_domains", "armed_domains")),
     "law_enforcement": (("law_rules", "rules"), ("armed_sectors", "armed_sectors"),
                         ("civic_sectors", "civic_sectors")),
     "judicial": (("judicial_cues", "cues"), ("judicial_types", "types"),
@@ -106,6 +109,15 @@ class AgencyRules:
             gives ``politics_conflict`` less than this probability: the
             classifier errs on conflict news filed under another heading,
             and a missed conflict costs more than a quiet sport item.
+        armed_kinds: Knowledge-base entity kinds that are armed forces
+            (an army, a rebel group): their violence is political in any domain.
+        armed_source_sectors: Generic-agent sectors whose violence is political
+            in any domain (soldiers, rebels; not unidentified gunmen).
+        armed_target_sectors: Generic-agent sectors that make violence against
+            them political in any domain (an attack on soldiers, not on a shop).
+        violent_types: The signal types the armed rule applies to.
+        armed_domains: The damping domains where the armed rule applies (not
+            disasters: a military aircraft crash has soldiers among its victims).
         judicial_cues: Phrases of a legal proceeding ("convicted of",
             "charged with", "sentenced"): a trigger at most
             ``judicial_window`` words after one, in the same sentence, is
@@ -185,6 +197,11 @@ class AgencyRules:
     event_modes: frozenset[str] = frozenset()
     event_words: frozenset[str] = frozenset()
     domains: frozenset[str] = frozenset()
+    armed_kinds: frozenset[str] = frozenset()
+    armed_source_sectors: frozenset[str] = frozenset()
+    armed_target_sectors: frozenset[str] = frozenset()
+    violent_types: frozenset[str] = frozenset()
+    armed_domains: frozenset[str] = frozenset()
     min_confidence: float = 0.5
     max_political_score: float = 1.0
     judicial_cues: frozenset[str] = frozenset()
@@ -458,6 +475,24 @@ class AgencyJudge:
             return _unpolitical(signal, "law enforcement without a political target")
         return signal if self._civic_target(signal) else None
 
+    def _armed(self, signal: Signal) -> bool:
+        """True when violence has an armed force on one side: a rebel group or an
+        army as its source, soldiers as its target ("a cartel attack on soldiers is
+        political, a robbery is not")."""
+        rules = self.rules
+        if signal.type not in rules.violent_types:
+            return False
+        return (self._is_armed(signal.source, rules.armed_source_sectors)
+                or self._is_armed(signal.target, rules.armed_target_sectors))
+
+    def _is_armed(self, ident: str | None, sectors: frozenset[str]) -> bool:
+        if ident is None:
+            return False
+        if ident.startswith("agent:"):
+            return ident.split(":", 2)[1] in sectors
+        kind = self._kinds.get(ident)
+        return kind is not None and kind in self.rules.armed_kinds
+
     def _civic_target(self, signal: Signal) -> bool:
         """True when the target is of civil society: activists, journalists."""
         aim = signal.target
@@ -634,7 +669,8 @@ class AgencyJudge:
             if damp and domain is not None:
                 # Clear agency: the political actor is the one acting.
                 ok = (strengths == [_STRONG, _STRONG] and s.type == "SANCTION") or (
-                    strengths[0] == _STRONG and self._event(s, sentences))
+                    strengths[0] == _STRONG and self._event(s, sentences)) or (
+                    domain.domain in rules.armed_domains and self._armed(s))
                 reason = None if ok else f"domain {domain.domain}"
             elif best == _STRONG or strengths == [_WEAK, _WEAK]:
                 ok = True

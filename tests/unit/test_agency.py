@@ -165,6 +165,61 @@ class TestDomain:
                       _domain("sport", 0.5)).political
 
 
+ARMED = AgencyJudge(AgencyRules.from_rows([
+    {"kind": "actor_types", "values": ["country"]},
+    {"kind": "sectors", "values": ["MIL", "REB"], "weak": ["COP"]},
+    {"kind": "domains", "values": ["crime", "disaster"], "min_confidence": 0.6,
+     "violent_types": ["ASSAULT"], "armed_domains": ["crime"], "armed_kinds": ["armed_group"],
+     "armed_sectors": ["REB"], "armed_targets": ["MIL"]},
+]), {"GRP": "armed_group"})
+
+
+class TestArmedViolenceInDampedDomains:
+    """"A cartel attack on soldiers is political, a robbery is not": in a damped
+    domain, violence with rebels as its source or soldiers as its target counts."""
+
+    def _judge(self, text: str, signal: Signal, actors: list[Actor],
+               domain: str = "crime") -> Signal:
+        (out,) = ARMED.judge(text, [signal], actors, _domain(domain, 0.9))
+        return out
+
+    def test_rebels_or_an_armed_group_as_source_count(self) -> None:
+        text = "A police officer is shot dead by a GRP sniper."
+        actors = [_actor(text, "police officer", "agent:COP", "person"),
+                  _actor(text, "GRP", "GRP", "organisation")]
+        assert self._judge(text, _signal(text, "shot dead", source="GRP",
+                                         target="agent:COP"), actors).political
+        text = "Rebels shot a shopkeeper."
+        actors = [_actor(text, "Rebels", "agent:REB", "person")]
+        assert self._judge(text, _signal(text, "shot", source="agent:REB"), actors).political
+
+    def test_soldiers_as_target_count(self) -> None:
+        text = "A mob kidnapped ten soldiers."
+        actors = [_actor(text, "soldiers", "agent:MIL", "person")]
+        assert self._judge(text, _signal(text, "kidnapped", target="agent:MIL"),
+                           actors).political
+
+    def test_soldiers_as_source_or_police_as_target_do_not(self) -> None:
+        """Security forces killing a gunman, or a robber shooting a policeman, is crime news."""
+        text = "Soldiers shot the gunman."
+        actors = [_actor(text, "Soldiers", "agent:MIL", "person")]
+        out = self._judge(text, _signal(text, "shot", source="agent:MIL"), actors)
+        assert (out.political, out.political_reason) == (False, "domain crime")
+        text = "A robber shot a policeman."
+        actors = [_actor(text, "policeman", "agent:COP", "person")]
+        assert not self._judge(text, _signal(text, "shot", target="agent:COP"),
+                               actors).political
+
+    def test_only_violent_types_and_armed_domains(self) -> None:
+        text = "A mob kidnapped ten soldiers."
+        actors = [_actor(text, "soldiers", "agent:MIL", "person")]
+        sig = _signal(text, "kidnapped", target="agent:MIL")
+        other = dataclasses.replace(sig, type="COERCE")
+        assert not self._judge(text, other, actors).political
+        # A disaster: a military aircraft crash has soldiers among its victims.
+        assert not self._judge(text, sig, actors, domain="disaster").political
+
+
 JUDICIAL = AgencyJudge(AgencyRules.from_rows([
     {"kind": "actor_types", "values": ["country"]},
     {"kind": "judicial", "types": ["ASSAULT"], "modes": ["seizure"], "window": 4,

@@ -1055,3 +1055,24 @@ class TestAttacksOnCivilianProfessions:
             assert all(t != "ASSAULT" for t, _, _ in all_signals(text)), text
         assert any(t == "ASSAULT" for t, _, _ in all_signals(
             "A bomb exploded at the market, killing twelve people."))
+
+
+class TestShootingsAndExecutionsByArmedMen:
+    def test_fatal_shootings_and_executions_by_forces_are_assaults(self) -> None:
+        """"fatally shot", "shot by soldiers", "executed by the militia", "summarily
+        executed": the act is named whoever the victim is."""
+        for text in ("The journalist was fatally shot in the camp.",
+                     "Two farmers were shot by soldiers near the border.",
+                     "Twenty civilians were executed by the militia in the village.",
+                     "Prisoners were summarily executed after the town fell."):
+            assert any(t == "ASSAULT" for t, _, _ in all_signals(text)), text
+
+    def test_a_firing_squad_or_a_photo_shoot_is_not(self) -> None:
+        """A sentence carried out, or a camera "shot by" a crew, names no armed act."""
+        for text in ("The smuggler was executed by firing squad in 1990.",
+                     "The film was shot by a small crew of soldiers' children."):
+            assert all(t != "ASSAULT" for t, _, _ in all_signals(text)), text
+
+    def test_warships_destroyed_are_an_armed_clash(self) -> None:
+        assert any(t == "FIGHT" for t, _, _ in all_signals(
+            "Navy forces destroyed an enemy corvette and two frigates."))
