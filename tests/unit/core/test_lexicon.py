@@ -167,6 +167,11 @@ def all_signals(text: str) -> list[tuple[str, str, str]]:
             for s in PACKAGED.detect(text, sentences(text), (), None)]
 
 
+def rules_of(text: str) -> list[str]:
+    """Return the lexicon rule of every packaged signal in ``text``, in text order."""
+    return [s.rule for s in PACKAGED.detect(text, sentences(text), (), None)]
+
+
 def types_of(text: str) -> list[str]:
     """Return the type of every packaged signal in ``text``, in text order."""
     return [k for k, _, _ in all_signals(text)]
@@ -1076,3 +1081,38 @@ class TestShootingsAndExecutionsByArmedMen:
     def test_warships_destroyed_are_an_armed_clash(self) -> None:
         assert any(t == "FIGHT" for t, _, _ in all_signals(
             "Navy forces destroyed an enemy corvette and two frigates."))
+
+
+class TestControlInterceptionsAndAttacksOnPlaces:
+    def test_armed_forces_taking_control_of_a_place(self) -> None:
+        for text in ("Rebel forces took control of the northern district overnight.",
+                     "Government troops have taken over the centre of the town."):
+            assert any(t == "FIGHT" for t, _, _ in all_signals(text)), text
+
+    def test_a_company_or_a_board_taken_over_is_not_a_capture(self) -> None:
+        """No armed word near it, or company words in the sentence."""
+        for text in ("The investor group took control of the company board.",
+                     "Army veterans took control of the firm after the merger."):
+            assert all(t != "FIGHT" for t, _, _ in all_signals(text)), text
+
+    def test_interceptions_and_launched_munitions_are_fighting(self) -> None:
+        for text in ("A ballistic missile was intercepted over the city.",
+                     "Air defence systems intercepted hostile aerial targets.",
+                     "Border forces launched mortars into the neighbouring province.",
+                     "Two drones were shot down near the airport."):
+            assert any(t == "FIGHT" for t, _, _ in all_signals(text)), text
+
+    def test_an_attack_on_a_village_or_a_strike_on_a_hospital(self) -> None:
+        """An attack on a place where people gather or live is an armed attack; a
+        labour strike at a hospital is not."""
+        for text in ("Twelve people were killed in an attack on a village in the north.",
+                     "Dozens died in a strike on a hospital in the east."):
+            assert any(r.startswith("assault.collective") for r in rules_of(text)), text
+        assert not any(r.startswith("assault.collective") for r in rules_of(
+            "Nurses began a strike on hospital wards over pay and staffing."))
+
+    def test_eliminated_militants_are_killed(self) -> None:
+        assert any(t == "ASSAULT" for t, _, _ in all_signals(
+            "The army says it eliminated twelve militants in the raid."))
+        assert all(t != "ASSAULT" for t, _, _ in all_signals(
+            "The law aims to eliminate terrorist financing."))
