@@ -116,8 +116,9 @@ class AgencyRules:
         armed_target_sectors: Generic-agent sectors that make violence against
             them political in any domain (an attack on soldiers, not on a shop).
         violent_types: The signal types the armed rule applies to.
-        armed_domains: The damping domains where the armed rule applies (not
-            disasters: a military aircraft crash has soldiers among its victims).
+        armed_domains: The damping domains where soldiers as the target keep
+            violence political (not disasters: a military aircraft crash has
+            soldiers among its victims); rebels as the source keep it in all.
         judicial_cues: Phrases of a legal proceeding ("convicted of",
             "charged with", "sentenced"): a trigger at most
             ``judicial_window`` words after one, in the same sentence, is
@@ -475,15 +476,15 @@ class AgencyJudge:
             return _unpolitical(signal, "law enforcement without a political target")
         return signal if self._civic_target(signal) else None
 
-    def _armed(self, signal: Signal) -> bool:
-        """True when violence has an armed force on one side: a rebel group or an
-        army as its source, soldiers as its target ("a cartel attack on soldiers is
-        political, a robbery is not")."""
+    def _armed(self, signal: Signal, targets: bool) -> bool:
+        """True when violence has an armed force on one side: a rebel group as its
+        source, or (with ``targets``) soldiers as its target ("a cartel attack on
+        soldiers is political, a robbery is not")."""
         rules = self.rules
         if signal.type not in rules.violent_types:
             return False
         return (self._is_armed(signal.source, rules.armed_source_sectors)
-                or self._is_armed(signal.target, rules.armed_target_sectors))
+                or (targets and self._is_armed(signal.target, rules.armed_target_sectors)))
 
     def _is_armed(self, ident: str | None, sectors: frozenset[str]) -> bool:
         if ident is None:
@@ -669,8 +670,8 @@ class AgencyJudge:
             if damp and domain is not None:
                 # Clear agency: the political actor is the one acting.
                 ok = (strengths == [_STRONG, _STRONG] and s.type == "SANCTION") or (
-                    strengths[0] == _STRONG and self._event(s, sentences)) or (
-                    domain.domain in rules.armed_domains and self._armed(s))
+                    strengths[0] == _STRONG and self._event(s, sentences)) or self._armed(
+                    s, domain.domain in rules.armed_domains)
                 reason = None if ok else f"domain {domain.domain}"
             elif best == _STRONG or strengths == [_WEAK, _WEAK]:
                 ok = True

@@ -218,6 +218,11 @@ class TestArmedViolenceInDampedDomains:
         assert not self._judge(text, other, actors).political
         # A disaster: a military aircraft crash has soldiers among its victims.
         assert not self._judge(text, sig, actors, domain="disaster").political
+        # Rebels as the source count there too.
+        text = "Rebels shot a shopkeeper."
+        rebels = [_actor(text, "Rebels", "agent:REB", "person")]
+        assert self._judge(text, _signal(text, "shot", source="agent:REB"), rebels,
+                           domain="disaster").political
 
 
 JUDICIAL = AgencyJudge(AgencyRules.from_rows([
