@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -161,13 +162,18 @@ async def probe_broker(app: Any, timeout: float) -> str | None:
     return None if answered else "no broker answered a metadata request"
 
 
-def consumer_lag(app: Any) -> dict[tuple[str, int], int | None]:
+def consumer_lag(app: Any, log_starts: Mapping[tuple[str, int], int] | None = None,
+                 ) -> dict[tuple[str, int], int | None]:
     """Lag per assigned input partition: high watermark minus committed offset.
 
     The committed offset is Faust's (the next offset to read, committed after
     the outputs of everything before it are stored), so the lag counts every
     message whose outputs are not yet safely stored. None when the high
     watermark is not known yet.
+
+    With ``log_starts`` (each partition's first offset still stored), records that
+    retention deleted before the committed offset, or before anything was
+    committed, are not counted: nobody can read them, so they are no lag.
     """
     consumer = app.consumer
     try:
@@ -184,11 +190,30 @@ def consumer_lag(app: Any) -> dict[tuple[str, int], int | None]:
         except Exception:
             high = None
         done = committed.get(tp) if hasattr(committed, "get") else None
+        key = (tp.topic, tp.partition)
         if high is None or high < 0:
-            out[(tp.topic, tp.partition)] = None
+            out[key] = None
         else:
-            out[(tp.topic, tp.partition)] = max(0, int(high) - int(done or 0))
+            start = max(int(done or 0), (log_starts or {}).get(key, 0))
+            out[key] = max(0, int(high) - start)
     return out
+
+
+async def log_starts(app: Any, keys: Iterable[tuple[str, int]],
+                     timeout: float) -> dict[tuple[str, int], int]:
+    """The first stored offset of each assigned partition in ``keys`` (one
+    ListOffsets request); empty when the broker does not answer in ``timeout``."""
+    wanted = set(keys)
+    consumer = app.consumer
+    try:
+        tps = [tp for tp in consumer.assignment() if (tp.topic, tp.partition) in wanted]
+        if not tps:
+            return {}
+        found = await asyncio.wait_for(consumer.earliest_offsets(*tps), timeout)
+    except Exception:  # not started, or the broker is away: keep the plain lag
+        return {}
+    return {(tp.topic, tp.partition): int(offset) for tp, offset in found.items()
+            if offset is not None and int(offset) >= 0}
 
 
 async def check(app: Any, state: Readiness, metrics: Metrics, timeout: float) -> None:
@@ -197,6 +222,10 @@ async def check(app: Any, state: Readiness, metrics: Metrics, timeout: float) ->
     now = time.time()
     state.note_broker(error is None, error, now)
     lags = consumer_lag(app)
+    behind = [key for key, lag in lags.items() if lag]
+    if behind:
+        # Only when there seems to be lag: it may be records retention deleted.
+        lags = consumer_lag(app, await log_starts(app, behind, timeout))
     state.partitions = {f"{t}:{p}": v for (t, p), v in lags.items()}
     metrics.set_lag(lags)
     state.note_progress(metrics.processed, now)

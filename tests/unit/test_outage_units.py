@@ -197,3 +197,82 @@ def test_outage_settings_from_the_environment() -> None:
     assert defaults.connect_timeout == 4.0
     with pytest.raises(ConfigError, match="ESCWATCH_CONNECT_TIMEOUT"):
         Settings.from_env({"ESCWATCH_CONNECT_TIMEOUT": "0"})
+
+
+class _TP:
+    def __init__(self, topic: str, partition: int) -> None:
+        self.topic, self.partition = topic, partition
+
+
+class _Consumer:
+    """The parts of Faust's consumer the lag reads: assignment, high watermarks,
+    committed offsets and the first stored offsets."""
+
+    def __init__(self, high: dict[int, int], committed: dict[int, int],
+                 earliest: dict[int, int], answers: bool = True) -> None:
+        self.tps = {p: _TP("articles.raw", p) for p in high}
+        self.high = high
+        self._committed_offset = {self.tps[p]: off for p, off in committed.items()}
+        self.earliest = earliest
+        self.answers = answers
+        self.requests = 0
+
+    def assignment(self) -> set[_TP]:
+        return set(self.tps.values())
+
+    def highwater(self, tp: _TP) -> int:
+        return self.high[tp.partition]
+
+    async def earliest_offsets(self, *tps: _TP) -> dict[_TP, int]:
+        self.requests += 1
+        if not self.answers:
+            raise ConnectionError("broker away")
+        return {tp: self.earliest[tp.partition] for tp in tps}
+
+
+class _App:
+    def __init__(self, consumer: _Consumer) -> None:
+        self.consumer = consumer
+
+
+class TestLagAfterRetention:
+    """Records retention deleted are no lag: nobody can read them."""
+
+    def test_deleted_records_before_anything_committed_are_not_lag(self) -> None:
+        from streams.health import consumer_lag, log_starts
+
+        # Partition 0: everything up to 900 deleted, nothing committed, 1000 written.
+        # Partition 1: committed 40, records from 10 still stored, 50 written.
+        app = _App(_Consumer({0: 1000, 1: 50}, {1: 40}, {0: 900, 1: 10}))
+        plain = consumer_lag(app)
+        assert plain == {("articles.raw", 0): 1000, ("articles.raw", 1): 10}
+        starts = asyncio.run(log_starts(app, plain, 1.0))
+        assert consumer_lag(app, starts) == {("articles.raw", 0): 100,
+                                             ("articles.raw", 1): 10}
+
+    def test_an_emptied_partition_has_no_lag_and_is_not_stalled(self) -> None:
+        """All records deleted, nothing to commit: the worker is not stuck."""
+        from streams.health import check
+
+        consumer = _Consumer({0: 500}, {}, {0: 500})
+        app = _App(consumer)
+        state = Readiness("127.0.0.1:9092", stale_after=0.0)
+        metrics = Metrics()
+
+        async def probe(*_: Any) -> None:
+            return None
+
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr("streams.health.probe_broker", probe)
+            asyncio.run(check(app, state, metrics, 1.0))
+        assert state.lag() == 0
+        assert not state.stalled(10.0 ** 12)
+        assert consumer.requests == 1
+
+    def test_no_answer_keeps_the_plain_lag(self) -> None:
+        from streams.health import consumer_lag, log_starts
+
+        app = _App(_Consumer({0: 1000}, {}, {0: 900}, answers=False))
+        starts = asyncio.run(log_starts(app, [("articles.raw", 0)], 1.0))
+        assert starts == {}
+        assert consumer_lag(app, starts) == {("articles.raw", 0): 1000}
