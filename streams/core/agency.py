@@ -338,9 +338,8 @@ class AgencyJudge:
         if actor is None:
             return _NONE
         rules = self.rules
-        if actor.id.startswith("agent:"):
-            # "agent:MIL" or, resolved to a country, "agent:MIL:ISR".
-            sector = actor.id.split(":", 2)[1]
+        sector = _sector(actor.id)
+        if sector is not None:
             if sector in rules.sectors:
                 return _STRONG
             return _WEAK if sector in rules.weak_sectors else _NONE
@@ -401,8 +400,9 @@ class AgencyJudge:
         return bool(words) and words[-1].lower() in self.rules.place_words
 
     def _body_political(self, ident: str, states: bool = True) -> bool:
-        if ident.startswith("agent:"):
-            return ident.split(":", 2)[1] in self.rules.sectors
+        sector = _sector(ident)
+        if sector is not None:
+            return sector in self.rules.sectors
         kind = self._kinds.get(ident)
         if kind in ("state", "territory") or (kind is None and len(ident) == 3
                                               and ident.isupper()):
@@ -440,7 +440,7 @@ class AgencyJudge:
         # ``actors`` are in text order with their ``starts``: the sentence's slice only.
         lo = bisect_left(starts, signal.sentence_start)
         for a in actors[lo:bisect_left(starts, signal.sentence_end, lo)]:
-            sector = a.id.split(":", 2)[1] if a.id.startswith("agent:") else None
+            sector = _sector(a.id)
             if sector in rules.crime_sectors:
                 crime = True
             elif (sector != "UAF" and a.type != "country"
@@ -462,9 +462,7 @@ class AgencyJudge:
         rules = self.rules
         if self._civic_target(signal):
             return True
-        source = signal.source
-        if (source is not None and source.startswith("agent:")
-                and source.split(":", 2)[1] in rules.armed_sectors):
+        if _sector(signal.source) in rules.armed_sectors:
             return True
         return self._event(signal, sentences)
 
@@ -489,16 +487,14 @@ class AgencyJudge:
     def _is_armed(self, ident: str | None, sectors: frozenset[str]) -> bool:
         if ident is None:
             return False
-        if ident.startswith("agent:"):
-            return ident.split(":", 2)[1] in sectors
-        kind = self._kinds.get(ident)
-        return kind is not None and kind in self.rules.armed_kinds
+        sector = _sector(ident)
+        if sector is not None:
+            return sector in sectors
+        return self._kinds.get(ident) in self.rules.armed_kinds
 
     def _civic_target(self, signal: Signal) -> bool:
         """True when the target is of civil society: activists, journalists."""
-        aim = signal.target
-        return (aim is not None and aim.startswith("agent:")
-                and aim.split(":", 2)[1] in self.rules.civic_sectors)
+        return _sector(signal.target) in self.rules.civic_sectors
 
     def _judicial_frame(self, signal: Signal) -> bool:
         """True when the trigger is the charge of a legal proceeding.
@@ -596,8 +592,9 @@ class AgencyJudge:
         agent of a state sector."""
         if ident is None:
             return False
-        if ident.startswith("agent:"):
-            return ident.split(":", 2)[1] in self.rules.dyadic_state_sectors
+        sector = _sector(ident)
+        if sector is not None:
+            return sector in self.rules.dyadic_state_sectors
         return any(a.type in self.rules.actor_types for a in by_id.get(ident, ()))
 
     def _strengths(self, s: Signal, text: str, by_id: Mapping[str, list[Actor]],
@@ -685,6 +682,14 @@ class AgencyJudge:
             else:
                 out.append(s)
         return tuple(out)
+
+
+def _sector(ident: str | None) -> str | None:
+    """The sector of a generic agent's id ("agent:MIL", or resolved to a country
+    "agent:MIL:ISR"); None for any other id."""
+    if ident is None or not ident.startswith("agent:"):
+        return None
+    return ident.split(":", 2)[1]
 
 
 def _start_of(actor: Actor) -> int:

@@ -250,10 +250,6 @@ class SignalDetector:
         """Tell whether candidate ``m`` in sentence ``[s0, s1)`` survives the
         name, adjective, sense-restriction and domain checks."""
         if text[m.start].isupper():
-            if _inside_name(m, actors, starts):
-                # Part of a known or found name, headline or not: "Rapid Support
-                # Forces", "Peace Corps".
-                return False
             # A capitalised trigger inside running text is part of a name
             # ("Economic Cooperation forum"), unless the line is a headline.
             if m.start > s0:
@@ -261,6 +257,10 @@ class SignalDetector:
                     memo.title_case[s0] = is_title_case(text, s0, s1)
                 if not memo.title_case[s0]:
                     return False
+            if _inside_name(m, actors, starts):
+                # In a headline or first in a sentence, a known or found name still
+                # holds it: "Rapid Support Forces", "Peace Corps".
+                return False
         if adjectival(lowered, m, s0, self._prefixes):
             return False
         lexicon = self._lexicon
