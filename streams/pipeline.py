@@ -27,7 +27,7 @@ __all__ = ["DEADLETTER_TIME_FORMAT", "Origin", "Outgoing", "Routed", "build_anal
 
 log = logging.getLogger(__name__)
 
-Destination = Literal["analyzed", "alerts", "deadletter", "stories"]
+Destination = Literal["analyzed", "alerts", "deadletter", "stories", "trends", "assigned"]
 
 DEADLETTER_TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 """The ``time`` of every dead letter: RFC 3339 in UTC, whole seconds."""
@@ -61,7 +61,9 @@ class Outgoing:
 
     Attributes:
         destination: Which output topic: "analyzed", "alerts", "deadletter", or
-            "stories" (the story step's input, ``<app id>-stories.input``).
+            "stories" (the story step's input, ``<app id>-stories.input``); the
+            story step itself also sends to "trends" and "assigned"
+            (``<app id>-stories.assigned``).
         key: Record key bytes (article id, alert id).
         value: Record value bytes (JSON).
     """

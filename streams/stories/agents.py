@@ -16,11 +16,13 @@
 The grouping index is global (a repost may arrive on any input partition), so
 ``stories.input`` has one partition and one ``stories-group`` agent owns it; the
 analysing agent before it scales with the input and publishes the story record with
-the article's other outputs, acking the input only once all of them are stored. Every
-send of the group agent is awaited before its event is acked (at-least-once,
-concurrency 1). The engine's state lives in memory; on start the group agent rebuilds
-it by replaying its input topic up to the group's committed offset (the step is
-deterministic), so a restart continues the same stories.
+the article's other outputs, acking the input only once all of them are stored. The
+group agent does the same: its event is acked from the delivery callback of its last
+output, while the next records are already being grouped (at-least-once, concurrency
+1); every event is acked, since one left unacked holds back the worker's commits. The
+engine's state lives in memory; on start the group agent rebuilds it by replaying its
+input topic up to the group's committed offset (the step is deterministic), so a
+restart continues the same stories.
 """
 
 from __future__ import annotations
@@ -28,12 +30,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+from collections.abc import Callable
 from typing import Any
 
 import faust
 
 from streams import clients, codec, topics
 from streams.config import Settings
+from streams.pipeline import Outgoing
 from streams.stories.engine import StoryEngine, StoryInput
 from streams.stories.record import compact_record
 from streams.stories.similarity import Features
@@ -120,6 +124,10 @@ def _process(engine: StoryEngine, rec: dict[str, Any]) -> Any:
         Features.from_dict(rec["features"]))
 
 
+def _nothing() -> None:
+    """The delivery callback of a record read past Faust (it has no event to ack)."""
+
+
 def register(app: faust.App, settings: Settings, *, replay: bool = True) -> dict[str, Any]:
     """Declare the story topics, table and agents on ``app``; returns them by name.
 
@@ -137,25 +145,25 @@ def register(app: faust.App, settings: Settings, *, replay: bool = True) -> dict
                       key_type=bytes, value_type=bytes)
     engine = StoryEngine()
 
-    async def send(topic: Any, key: bytes, value: bytes) -> None:
-        # ``force``: produce now. Without it Faust attaches the message to the event
-        # being processed and publishes it only once that event's offset is committed,
-        # so awaiting its delivery here would wait for an ack that comes after the await
-        # (the agent stalled after its first hundred records).
-        fut = await topic.send(key=key, value=value, force=True)
-        await fut  # delivered before the input event is acked
+    from streams.app import publish  # the app module imports this one when it builds
 
-    async def step(value: bytes) -> None:
+    outs = {"alerts": alerts, "trends": trends, "assigned": assigned}
+
+    async def step(value: bytes, on_delivered: Callable[[], object]) -> None:
+        # Pipelined like the analysing agent: the outputs go to the producer and the
+        # input event is acked from the delivery callback once the broker holds all
+        # of them, while the next records are already being grouped (waiting for
+        # each send in turn bounded the step by the broker's round trips).
         rec = codec.loads(value)
         out = _process(engine, rec)
-        for a in out.story_alerts:
-            await send(alerts, a["story_id"].encode(), codec.dumps(a))
-        for t in out.trends:
-            await send(trends, t["key"].encode(), codec.dumps(t))
-        await send(assigned, out.story_id.encode(), codec.dumps(
+        records = [Outgoing("alerts", a["story_id"].encode(), codec.dumps(a))
+                   for a in out.story_alerts]
+        records += [Outgoing("trends", t["key"].encode(), codec.dumps(t)) for t in out.trends]
+        records.append(Outgoing("assigned", out.story_id.encode(), codec.dumps(
             {"article_id": rec["article_id"], "story_id": out.story_id,
              "match": out.match.reason, "matched": out.match.matched,
-             "published_at": rec["published_at"], "source": rec["source"]}))
+             "published_at": rec["published_at"], "source": rec["source"]})))
+        await publish(outs, tuple(records), on_delivered)
 
     @app.agent(story_input, concurrency=1, name="stories-group")
     async def stories_group(stream: faust.StreamT[bytes]) -> None:
@@ -166,17 +174,19 @@ def register(app: faust.App, settings: Settings, *, replay: bool = True) -> dict
             n, gate.next_offset = await loop.run_in_executor(
                 None, replay_committed, settings, name, engine)
             log.info("story state rebuilt from %d records of %s", n, name)
+        stream.enable_acks = False  # acked once the step's outputs are stored
         async for event in stream.events():
             gap = gate.admit(event.message.offset)
             if gap is None:
+                event.ack()
                 continue  # the engine has it already
             if gap[0] < gap[1]:
                 log.warning("records %d..%d of %s were not delivered; reading them",
                             gap[0], gap[1] - 1, name)
                 for msg in await loop.run_in_executor(None, clients.read_range, settings,
                                                       name, *gap):
-                    await step(msg.value)
-            await step(event.value)
+                    await step(msg.value, _nothing)
+            await step(event.value, event.ack)
 
     @app.agent(assigned, concurrency=1, name="stories-table")
     async def stories_table(stream: faust.StreamT[bytes]) -> None:
