@@ -529,7 +529,7 @@ def create_app(settings: Settings, analyzer: Analyzer | None = None, *,
     # agent below hands each analysed article's story record to the story step.
     from streams.stories import agents as story_agents
     if settings.stories:
-        stories = story_agents.register(app, settings)
+        stories = story_agents.register(app, settings, publish=publish)
         app.escwatch_stories = stories  # type: ignore[attr-defined]
         outputs["stories"] = stories["topics"]["input"]
 

@@ -30,7 +30,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 import faust
@@ -128,11 +128,20 @@ def _nothing() -> None:
     """The delivery callback of a record read past Faust (it has no event to ack)."""
 
 
-def register(app: faust.App, settings: Settings, *, replay: bool = True) -> dict[str, Any]:
+Publish = Callable[[Mapping[str, Any], tuple[Outgoing, ...], Callable[[], object]],
+                   Awaitable[None]]
+"""How the group agent hands its outputs to the producer: :func:`streams.app.publish`
+(sends, then calls the callback once the broker holds them all; exits the worker when
+a send is refused)."""
+
+
+def register(app: faust.App, settings: Settings, *, publish: Publish,
+             replay: bool = True) -> dict[str, Any]:
     """Declare the story topics, table and agents on ``app``; returns them by name.
 
-    With ``replay`` the group agent first rebuilds its state from its input topic
-    (see :func:`replay_committed`)."""
+    ``publish`` sends the group agent's outputs (the app's own, passed in so that this
+    module does not import the app). With ``replay`` the group agent first rebuilds its
+    state from its input topic (see :func:`replay_committed`)."""
     # Internal topics are named after the app id, like Faust's own changelogs.
     story_input = app.topic(f"{settings.app_id}-{INPUT_TOPIC}", partitions=1, internal=True,
                             value_serializer="raw", key_serializer="raw")
@@ -144,8 +153,6 @@ def register(app: faust.App, settings: Settings, *, replay: bool = True) -> dict
     table = app.Table("story-articles", default=None, partitions=settings.partitions,
                       key_type=bytes, value_type=bytes)
     engine = StoryEngine()
-
-    from streams.app import publish  # the app module imports this one when it builds
 
     outs = {"alerts": alerts, "trends": trends, "assigned": assigned}
 
