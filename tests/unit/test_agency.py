@@ -865,3 +865,23 @@ def test_ambushes_make_killings_political_without_a_named_side(analyzer: Analyze
         "At least twelve people are killed in a series of ambushes in the mountains, "
         "local officials say.")))
     assert any(s.trigger == "killed" and s.political for s in a.signals)
+
+
+def test_counts_and_a_role_in_are_the_charge_of_a_proceeding(analyzer: Analyzer) -> None:
+    """"with two counts of murder" and "for their roles in the massacre" name what
+    a court or prosecutor deals with, not violence reported now, however far the
+    verb ("charges", "sentences") stands before them."""
+    for i, text in enumerate((
+            "Prosecutors in Ruritania charge a former army colonel from the "
+            "presidential guard with two counts of murder and one of torture.",
+            "A military court sentences the rebel commander and four of his deputies "
+            "to long prison terms for their roles in the massacre of villagers.")):
+        a = analyzer.analyze(Article(id=f"court{i}", text=text))
+        violent = [s for s in a.signals if s.type in ("ASSAULT", "FIGHT")]
+        assert violent, text
+        assert all(not s.political and "legal proceeding" in (s.political_reason or "")
+                   for s in violent), text
+    fresh = analyzer.analyze(Article(id="court9", text=(
+        "Rebels killed two soldiers in an attack on an army post, and the army "
+        "played a role in the counter-attack that followed.")))
+    assert fresh.alert is not None
