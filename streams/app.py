@@ -37,6 +37,7 @@ from streams.pipeline import (
     dead_letter_record,
     route,
 )
+from streams.tails import Follower, TailWatch
 
 __all__ = ["EXIT_DELIVERY_FAILED", "create_app", "fit_for_publish", "publish"]
 
@@ -45,6 +46,9 @@ log = logging.getLogger(__name__)
 HEALTH_INTERVAL = 3.0
 """Seconds between readiness checks (broker probe, partitions, lag) behind ``/health``;
 the broker probe gives up after :data:`HEALTH_PROBE_TIMEOUT`, so checks never overlap."""
+TAIL_CHECK_INTERVAL = 2.0
+"""Seconds between checks for undelivered newest input (streams/tails.py): a stalled
+partition is rewound after two checks, within about 4 to 6 s."""
 
 HEALTH_PROBE_TIMEOUT = 2.5
 
@@ -525,11 +529,20 @@ def create_app(settings: Settings, analyzer: Analyzer | None = None, *,
                                 key_serializer="raw"),
     }
 
+    # Faust drops records it fetched while a partition was inactive; the newest ones
+    # would wait for later input that may never come (see streams/tails.py).
+    tails = TailWatch()
+
+    async def check_tails() -> None:
+        await tails.check(app)
+
+    app.timer(interval=TAIL_CHECK_INTERVAL)(check_tails)
+
     # Stories and trends (streams/stories/agents.py), opt-in: ESCWATCH_STORIES=1. The
     # agent below hands each analysed article's story record to the story step.
     from streams.stories import agents as story_agents
     if settings.stories:
-        stories = story_agents.register(app, settings, publish=publish)
+        stories = story_agents.register(app, settings, publish=publish, tails=tails)
         app.escwatch_stories = stories  # type: ignore[attr-defined]
         outputs["stories"] = stories["topics"]["input"]
 
@@ -544,6 +557,16 @@ def create_app(settings: Settings, analyzer: Analyzer | None = None, *,
             return int(found) if isinstance(found, int) else None
 
         gaps = _InputGaps(settings, positioned_at)
+        queue = getattr(stream.channel, "queue", None)
+
+        def expected(partition: int) -> int | None:
+            # The next offset the agent needs: past what it has seen and what is committed.
+            known = [o for o in (gaps.expected.get((settings.topic_raw, partition)),
+                                 positioned_at(settings.topic_raw, partition)) if o is not None]
+            return max(known) if known else None
+
+        tails.follow(settings.topic_raw, Follower(
+            expected, lambda: queue is not None and not queue.empty()))
 
         def handle(batch: list[EventT[bytes]]) -> list[_Ready]:
             return _analyse_batch(batch, core, settings, journal, gaps)

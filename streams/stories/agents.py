@@ -41,6 +41,7 @@ from streams.pipeline import Outgoing
 from streams.stories.engine import StoryEngine, StoryInput
 from streams.stories.record import compact_record
 from streams.stories.similarity import Features
+from streams.tails import Follower, TailWatch
 
 __all__ = ["ASSIGNED_TOPIC", "INPUT_TOPIC", "OffsetGate", "compact_record", "enabled",
            "register", "replay_committed"]
@@ -136,12 +137,14 @@ a send is refused)."""
 
 
 def register(app: faust.App, settings: Settings, *, publish: Publish,
-             replay: bool = True) -> dict[str, Any]:
+             tails: TailWatch | None = None, replay: bool = True) -> dict[str, Any]:
     """Declare the story topics, table and agents on ``app``; returns them by name.
 
     ``publish`` sends the group agent's outputs (the app's own, passed in so that this
-    module does not import the app). With ``replay`` the group agent first rebuilds its
-    state from its input topic (see :func:`replay_committed`)."""
+    module does not import the app). ``tails`` is told which offset the group agent
+    expects next, to rewind its input when Faust drops the newest record. With
+    ``replay`` the group agent first rebuilds its state from its input topic (see
+    :func:`replay_committed`)."""
     # Internal topics are named after the app id, like Faust's own changelogs.
     story_input = app.topic(f"{settings.app_id}-{INPUT_TOPIC}", partitions=1, internal=True,
                             value_serializer="raw", key_serializer="raw")
@@ -182,6 +185,10 @@ def register(app: faust.App, settings: Settings, *, publish: Publish,
                 None, replay_committed, settings, name, engine)
             log.info("story state rebuilt from %d records of %s", n, name)
         stream.enable_acks = False  # acked once the step's outputs are stored
+        if tails is not None:
+            queue = getattr(stream.channel, "queue", None)
+            tails.follow(name, Follower(lambda _partition: gate.next_offset,
+                                        lambda: queue is not None and not queue.empty()))
         async for event in stream.events():
             gap = gate.admit(event.message.offset)
             if gap is None:
