@@ -52,6 +52,7 @@ class TailWatch:
         self.followers: dict[str, Follower] = {}
         self.rewinds = 0
         self._seen: dict[tuple[str, int], tuple[int, int, int]] = {}
+        self._rewound: dict[tuple[str, int], int] = {}
 
     def follow(self, topic: str, follower: Follower) -> None:
         """Watch ``topic`` (its partitions assigned to this worker)."""
@@ -60,15 +61,22 @@ class TailWatch:
     def stalled(self, topic: str, partition: int, expected: int | None,
                 position: int | None, buffered: bool) -> bool:
         """Whether to rewind: the position is past ``expected`` with nothing buffered,
-        and so it was, unchanged, at the last ``strikes - 1`` checks."""
+        and so it was, unchanged, at the last ``strikes - 1`` checks; and the partition
+        was not rewound to ``expected`` already."""
         key = (topic, partition)
         if expected is None or position is None or position <= expected or buffered:
             self._seen.pop(key, None)
+            return False
+        if self._rewound.get(key) == expected:
+            # Rewound to this offset before and still not delivered: it no longer
+            # exists (retention deleted it; the client reset to the log start). One
+            # rewind per offset, so such a partition is not sought every check.
             return False
         last = self._seen.get(key)
         count = last[2] + 1 if last is not None and last[:2] == (expected, position) else 1
         if count >= self.strikes:
             self._seen.pop(key, None)
+            self._rewound[key] = expected
             return True
         self._seen[key] = (expected, position, count)
         return False
