@@ -293,6 +293,18 @@ class TestBackground:
         assert types_of(
             "The parliament passed a counter-terrorism law.") == []
 
+    def test_equipment_named_after_an_act_is_no_act(self) -> None:
+        """"assault rifle", "attack submarine", "strike group", "bomb squad": the
+        trigger names equipment or a unit; the act next to it is still read."""
+        for text in ("Police found an assault rifle and two pistols in the car.",
+                     "The navy ordered two attack submarines and an assault ship.",
+                     "A carrier strike group sailed into the Gulf on Monday.",
+                     "The bomb squad was called to the station.",
+                     "The drone could serve assault or reconnaissance purposes."):
+            assert types_of(text) == [], text
+        assert "ASSAULT" in types_of("Troops attacked the village with attack helicopters.")
+        assert types_of("Rebels launched an assault on the town.") == ["FIGHT"]
+
     def test_counter_act_is_the_act(self) -> None:
         """A counter-attack is an attack, a counter-protest a protest."""
         assert first("The army launched a counter-offensive.") == (
