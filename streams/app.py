@@ -560,10 +560,14 @@ def create_app(settings: Settings, analyzer: Analyzer | None = None, *,
         queue = getattr(stream.channel, "queue", None)
 
         def expected(partition: int) -> int | None:
-            # The next offset the agent needs: past what it has seen and what is committed.
-            known = [o for o in (gaps.expected.get((settings.topic_raw, partition)),
-                                 positioned_at(settings.topic_raw, partition)) if o is not None]
-            return max(known) if known else None
+            # The next offset the agent needs, once it had a message of the partition
+            # in this run (before that, Faust may still be seeking it itself); never
+            # behind the committed offset.
+            seen = gaps.expected.get((settings.topic_raw, partition))
+            if seen is None:
+                return None
+            committed = positioned_at(settings.topic_raw, partition)
+            return seen if committed is None else max(seen, committed)
 
         tails.follow(settings.topic_raw, Follower(
             expected, lambda: queue is not None and not queue.empty()))

@@ -83,16 +83,18 @@ class TailWatch:
 
     async def check(self, app: Any) -> int:
         """One round over the assigned partitions of the followed topics; returns the
-        number of partitions rewound. Skipped while the app rebalances or its flow is
-        stopped (Faust seeks the partitions itself then)."""
+        number of partitions rewound. Skipped while the app rebalances, recovers its
+        tables or has its flow stopped, and for paused partitions (Faust seeks the
+        partitions itself then)."""
         consumer = getattr(app, "consumer", None)
         if (consumer is None or getattr(app, "rebalancing", False)
-                or not getattr(consumer, "flow_active", True)):
+                or not getattr(consumer, "flow_active", True) or _recovering(app)):
             return 0
+        paused = getattr(consumer, "_paused_partitions", None) or set()
         rewound = 0
         for tp in sorted(consumer.assignment()):
             follower = self.followers.get(tp.topic)
-            if follower is None:
+            if follower is None or tp in paused:
                 continue
             expected = follower.expected(tp.partition)
             if expected is None:
@@ -106,3 +108,11 @@ class TailWatch:
                 self.rewinds += 1
                 rewound += 1
         return rewound
+
+
+def _recovering(app: Any) -> bool:
+    """Whether Faust's table recovery has not completed yet (False without tables)."""
+    tables = getattr(app, "tables", None)
+    recovery = getattr(tables, "recovery", None) if tables is not None else None
+    completed = getattr(recovery, "completed", None)
+    return completed is not None and not completed.is_set()

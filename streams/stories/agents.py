@@ -87,6 +87,7 @@ class OffsetGate:
         self.next_offset = next_offset
         self.skipped = 0
         self.filled = 0
+        self.admitted = 0
 
     def admit(self, offset: int) -> tuple[int, int] | None:
         """None to skip ``offset``; else the range ``[start, offset)`` to read and
@@ -97,6 +98,7 @@ class OffsetGate:
             self.skipped += 1
             return None
         gap = (self.next_offset, offset)
+        self.admitted += 1
         self.filled += offset - self.next_offset
         self.next_offset = offset + 1
         return gap
@@ -187,8 +189,11 @@ def register(app: faust.App, settings: Settings, *, publish: Publish,
         stream.enable_acks = False  # acked once the step's outputs are stored
         if tails is not None:
             queue = getattr(stream.channel, "queue", None)
-            tails.follow(name, Follower(lambda _partition: gate.next_offset,
-                                        lambda: queue is not None and not queue.empty()))
+            # Only once a record was delivered in this run: before that, Faust may
+            # still be recovering and seeking the partition itself.
+            tails.follow(name, Follower(
+                lambda _partition: gate.next_offset if gate.admitted else None,
+                lambda: queue is not None and not queue.empty()))
         async for event in stream.events():
             gap = gate.admit(event.message.offset)
             if gap is None:
