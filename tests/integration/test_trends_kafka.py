@@ -14,6 +14,9 @@ from __future__ import annotations
 import hashlib
 import json
 import signal
+import subprocess
+import sys
+import urllib.request
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -36,6 +39,11 @@ pytestmark = [pytest.mark.kafka, pytest.mark.timeout(600)]
 SURGE_KEY = "actor:RUS"
 T0 = datetime(2026, 3, 1, tzinfo=UTC)
 SURGE_HOUR = 74
+
+
+KILL_RUN_RATE = 10
+"""Articles per second ingested in the killed run, from when the worker is ready: the
+kill after 15 assignments then comes well before the surge (article 48 of 248)."""
 
 
 def _archive(path: Path) -> int:
@@ -112,14 +120,34 @@ def _outputs(bootstrap: str, env: dict[str, str]) -> tuple[list[bytes], list[byt
     return stories, trends
 
 
+def _ready(env: dict[str, str]) -> bool:
+    """Whether the worker's ``/health`` says ready."""
+    url = f"http://127.0.0.1:{env['ESCWATCH_WEB_PORT']}/health"
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return bool(response.status == 200)
+    except (OSError, ValueError):
+        return False
+
+
 def _run(start_worker: Any, bootstrap: str, env: dict[str, str], archive: Path, n: int,
          kill_after: int | None = None) -> tuple[list[bytes], list[bytes]]:
     """Ingest ``archive`` into a fresh worker and wait until the story step has assigned
     every article; with ``kill_after``, SIGKILL the worker once that many are assigned and
-    let a new one finish."""
+    let a new one finish. The killed run ingests at :data:`KILL_RUN_RATE` articles/s in
+    the background, so that the kill falls before the surge however fast the worker is."""
     worker = start_worker(env)
-    done = ingest(env, str(archive))
-    assert done.returncode == 0, done.stderr
+    feeding: subprocess.Popen[str] | None = None
+    if kill_after is None:
+        done = ingest(env, str(archive))
+        assert done.returncode == 0, done.stderr
+    else:
+        # Fed only once the worker is ready, so no backlog builds up during its start.
+        assert wait_for(lambda: _ready(env), 120), worker.log()[-3000:]
+        feeding = subprocess.Popen(
+            [sys.executable, "-m", "streams.cli", "ingest", "--rate", str(KILL_RUN_RATE),
+             str(archive)], env=env, cwd=ROOT, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, text=True)
     assigned = _Assigned(bootstrap, env)
     try:
         if kill_after is not None:
@@ -130,8 +158,13 @@ def _run(start_worker: Any, bootstrap: str, env: dict[str, str], archive: Path, 
             print(f"SIGKILL with {at_kill} of {n} articles through the story step")
             assert at_kill < n - 200, "the surge was through before the kill"
             worker = start_worker(env)
+        if feeding is not None:
+            _, err = feeding.communicate(timeout=120)
+            assert feeding.returncode == 0, err
         assert wait_for(lambda: assigned.count() >= n, 300), worker.log()[-3000:]
     finally:
+        if feeding is not None and feeding.poll() is None:
+            feeding.kill()
         assigned.close()
     return _outputs(bootstrap, env)
 
