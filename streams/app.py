@@ -37,7 +37,7 @@ from streams.pipeline import (
     dead_letter_record,
     route,
 )
-from streams.tails import Follower, TailWatch
+from streams.tails import Follower, TailWatch, stream_buffered
 
 __all__ = ["EXIT_DELIVERY_FAILED", "create_app", "fit_for_publish", "publish"]
 
@@ -363,10 +363,7 @@ async def _batched(stream: faust.StreamT[bytes], size: int, wait: float,
     """
     loop = asyncio.get_running_loop()
     events = stream.events().__aiter__()
-    queue = getattr(stream.channel, "queue", None)
-
-    def buffered() -> bool:
-        return queue is not None and not queue.empty()
+    buffered = stream_buffered(stream)
 
     batch: list[EventT[bytes]] = []
     deadline = 0.0
@@ -557,7 +554,6 @@ def create_app(settings: Settings, analyzer: Analyzer | None = None, *,
             return int(found) if isinstance(found, int) else None
 
         gaps = _InputGaps(settings, positioned_at)
-        queue = getattr(stream.channel, "queue", None)
 
         def expected(partition: int) -> int | None:
             # The next offset the agent needs, once it had a message of the partition
@@ -569,8 +565,7 @@ def create_app(settings: Settings, analyzer: Analyzer | None = None, *,
             committed = positioned_at(settings.topic_raw, partition)
             return seen if committed is None else max(seen, committed)
 
-        tails.follow(settings.topic_raw, Follower(
-            expected, lambda: queue is not None and not queue.empty()))
+        tails.follow(settings.topic_raw, Follower(expected, stream_buffered(stream)))
 
         def handle(batch: list[EventT[bytes]]) -> list[_Ready]:
             return _analyse_batch(batch, core, settings, journal, gaps)

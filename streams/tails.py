@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Follower", "TailWatch"]
+__all__ = ["Follower", "TailWatch", "stream_buffered"]
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +41,15 @@ class Follower:
 
     expected: Callable[[int], int | None]
     buffered: Callable[[], bool]
+
+
+def stream_buffered(stream: Any) -> Callable[[], bool]:
+    """A check of whether messages wait in ``stream``'s buffer (its channel's queue;
+    never, for a channel without one)."""
+    queue = getattr(stream.channel, "queue", None)
+    if queue is None:
+        return lambda: False
+    return lambda: not queue.empty()
 
 
 class TailWatch:

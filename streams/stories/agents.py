@@ -41,7 +41,7 @@ from streams.pipeline import Outgoing
 from streams.stories.engine import StoryEngine, StoryInput
 from streams.stories.record import compact_record
 from streams.stories.similarity import Features
-from streams.tails import Follower, TailWatch
+from streams.tails import Follower, TailWatch, stream_buffered
 
 __all__ = ["ASSIGNED_TOPIC", "INPUT_TOPIC", "OffsetGate", "compact_record", "enabled",
            "register", "replay_committed"]
@@ -188,12 +188,11 @@ def register(app: faust.App, settings: Settings, *, publish: Publish,
             log.info("story state rebuilt from %d records of %s", n, name)
         stream.enable_acks = False  # acked once the step's outputs are stored
         if tails is not None:
-            queue = getattr(stream.channel, "queue", None)
             # Only once a record was delivered in this run: before that, Faust may
             # still be recovering and seeking the partition itself.
             tails.follow(name, Follower(
                 lambda _partition: gate.next_offset if gate.admitted else None,
-                lambda: queue is not None and not queue.empty()))
+                stream_buffered(stream)))
         async for event in stream.events():
             gap = gate.admit(event.message.offset)
             if gap is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any, NamedTuple
 
-from streams.tails import Follower, TailWatch
+from streams.tails import Follower, TailWatch, stream_buffered
 
 
 class TP(NamedTuple):
@@ -110,3 +110,20 @@ def test_a_busy_buffer_holds_the_rewind() -> None:
     watch.follow("raw", Follower(lambda _p: 3, lambda: True))
     assert _run(watch, FakeApp(consumer)) == 0
     assert consumer.seeks == []
+
+
+def test_stream_buffered_reads_the_channel_queue() -> None:
+    class Channel:
+        def __init__(self, queue: Any) -> None:
+            self.queue = queue
+
+    class Stream:
+        def __init__(self, channel: Any) -> None:
+            self.channel = channel
+
+    queue: asyncio.Queue[int] = asyncio.Queue()
+    buffered = stream_buffered(Stream(Channel(queue)))
+    assert not buffered()
+    queue.put_nowait(1)
+    assert buffered()
+    assert not stream_buffered(Stream(object()))()
