@@ -653,6 +653,8 @@ class AgencyJudge:
         starts = [a.start for a in ordered]
         for s in signals:
             ruled = self._rule_verdict(s, text, ordered, starts, by_id, year, history, crime)
+            if ruled is None and out:
+                ruled = _inherited(text, out[-1], s)
             if ruled is not None:
                 out.append(ruled)
                 continue
@@ -682,6 +684,35 @@ class AgencyJudge:
             else:
                 out.append(s)
         return tuple(out)
+
+
+_INHERITED_FRAMES = frozenset({"charge of a legal proceeding", "background of the reported event"})
+"""Frames a relative clause shares with the event it describes."""
+_CLAUSE_WORDS = r"[^.,;:!?()\u2013\u2014]"
+_RELATIVE = re.compile(
+    _CLAUSE_WORDS + r"{0,80}?(?:,?\s*(?<![\w-])(?:which|that|who)(?![\w-])"
+    + _CLAUSE_WORDS + r"{0,40}|,\s*)"
+    r"|\s(?:" + _CLAUSE_WORDS + r"{0,30}\s)?(?:and|or)\s+")
+"""The text between a framed trigger and the next one when the next opens, or
+sits in, a relative clause of it: ", which killed", " that injured 44",
+", killing", or is coordinated with it ("killed 20 and injured 120")."""
+
+
+def _inherited(text: str, prev: Signal, s: Signal) -> Signal | None:
+    """``s`` without agency when it reports what the framed event before it
+    did: "sentenced for the 2015 bombing, which killed 20" (the deaths are
+    the bombing's, a background), "charged over an attack that injured 44"."""
+    if (prev.political or prev.polarity != "escalation"
+            or prev.political_reason not in _INHERITED_FRAMES
+            or prev.sentence_start != s.sentence_start or s.start < prev.end):
+        return None
+    found = _RELATIVE.fullmatch(text, prev.end, s.start)
+    if found is None:
+        return None
+    if found.group().rstrip().endswith(",") and not s.trigger.lower().endswith("ing"):
+        # After a bare comma only a participle ("…, killing 20") belongs to the event.
+        return None
+    return _unpolitical(s, prev.political_reason)
 
 
 def _sector(ident: str | None) -> str | None:

@@ -885,3 +885,24 @@ def test_counts_and_a_role_in_are_the_charge_of_a_proceeding(analyzer: Analyzer)
         "Rebels killed two soldiers in an attack on an army post, and the army "
         "played a role in the counter-attack that followed.")))
     assert fresh.alert is not None
+
+
+def test_a_relative_clause_of_a_framed_event_shares_its_frame(analyzer: Analyzer) -> None:
+    """The deaths a background or charged event caused ("the 2015 bombing,
+    which killed 20 and injured 120") are that event's, not news of their own;
+    a relative clause of news keeps its agency."""
+    for i, text in enumerate((
+            "Egypt's criminal court sentences two men to life in prison for the 2017 "
+            "bombing of a church in the city of Tanta, which killed 28 people and injured 77.",
+            "The Interior Ministry of Kenya bans the sale of fertiliser in three counties, "
+            "following the 2019 bombing of a hotel in the capital that killed 21 people.")):
+        a = analyzer.analyze(Article(id=f"rel{i}", text=text))
+        violent = [s for s in a.signals if s.type == "ASSAULT"]
+        assert len(violent) >= 2, text
+        assert all(not s.political for s in violent), [
+            (s.trigger, s.political_reason) for s in violent]
+    news = analyzer.analyze(Article(id="rel9", text=(
+        "Rebels attacked an army post near the border, which killed four soldiers "
+        "and injured nine.")))
+    assert all(s.political for s in news.signals if s.type == "ASSAULT")
+    assert news.alert is not None
