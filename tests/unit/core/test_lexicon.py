@@ -305,6 +305,15 @@ class TestBackground:
         assert "ASSAULT" in types_of("Troops attacked the village with attack helicopters.")
         assert types_of("Rebels launched an assault on the town.") == ["FIGHT"]
 
+    def test_an_animal_attack_is_no_act(self) -> None:
+        """"bear attacks", "mauled by a dog": an animal is no party to a conflict;
+        a person's attack next to an animal word is still read."""
+        for text in ("Officials counted more than 50 bear attacks since April.",
+                     "A hiker was killed by a grizzly bear near the lake.",
+                     "Two surfers were attacked by sharks off the coast."):
+            assert types_of(text) == [], text
+        assert types_of("Rebels attacked the post while dogs barked nearby.") == ["ASSAULT"]
+
     def test_counter_act_is_the_act(self) -> None:
         """A counter-attack is an attack, a counter-protest a protest."""
         assert first("The army launched a counter-offensive.") == (
