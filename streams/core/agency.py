@@ -372,6 +372,13 @@ class AgencyJudge:
             return _STRONG
         return _NONE
 
+    def _sector_strength(self, ident: str) -> int:
+        """The strength of a generic agent's id by its sector alone."""
+        sector = _sector(ident)
+        if sector in self.rules.sectors:
+            return _STRONG
+        return _WEAK if sector in self.rules.weak_sectors else _NONE
+
     def _private(self, actor: Actor, text: str) -> bool:
         """True when a demonym names the nationality of private parties, not the
         state: "Canadian airlines", "a Brazilian company", "French tourists"."""
@@ -453,26 +460,27 @@ class AgencyJudge:
         return found
 
     def _political_enforcement(self, signal: Signal, target: int,
-                               sentences: dict[int, bool]) -> bool:
+                               sentences: dict[int, bool],
+                               descriptors: Mapping[str, str]) -> bool:
         """True when an arrest or investigation is political: its target is a
         political actor or of civil society (activists, journalists), its
         source an armed force, or the sentence names a political event."""
         if target == _STRONG:
             return True
         rules = self.rules
-        if self._civic_target(signal):
+        if self._civic_target(signal, descriptors):
             return True
         if _sector(signal.source) in rules.armed_sectors:
             return True
         return self._event(signal, sentences)
 
-    def _law_verdict(self, signal: Signal, target: int,
-                     sentences: dict[int, bool]) -> Signal | None:
+    def _law_verdict(self, signal: Signal, target: int, sentences: dict[int, bool],
+                     descriptors: Mapping[str, str]) -> Signal | None:
         """The judged signal when the law-enforcement rule decides it, else None:
         ordinary enforcement does not count, repression of civil society does."""
-        if not self._political_enforcement(signal, target, sentences):
+        if not self._political_enforcement(signal, target, sentences, descriptors):
             return _unpolitical(signal, "law enforcement without a political target")
-        return signal if self._civic_target(signal) else None
+        return signal if self._civic_target(signal, descriptors) else None
 
     def _armed(self, signal: Signal, targets: bool) -> bool:
         """True when violence has an armed force on one side: a rebel group as its
@@ -492,9 +500,14 @@ class AgencyJudge:
             return sector in sectors
         return self._kinds.get(ident) in self.rules.armed_kinds
 
-    def _civic_target(self, signal: Signal) -> bool:
-        """True when the target is of civil society: activists, journalists."""
-        return _sector(signal.target) in self.rules.civic_sectors
+    def _civic_target(self, signal: Signal, descriptors: Mapping[str, str]) -> bool:
+        """True when the target is of civil society: activists, journalists, or a
+        person named after such a word ("the activist Jane Doe")."""
+        target = signal.target
+        if target is None:
+            return False
+        civic = self.rules.civic_sectors
+        return _sector(target) in civic or _sector(descriptors.get(target)) in civic
 
     def _judicial_frame(self, signal: Signal) -> bool:
         """True when the trigger is the charge of a legal proceeding.
@@ -599,7 +612,8 @@ class AgencyJudge:
 
     def _strengths(self, s: Signal, text: str, by_id: Mapping[str, list[Actor]],
                    indexes: dict[str, _Mentions],
-                   strength_of: dict[tuple[str, int], int]) -> list[int]:
+                   strength_of: dict[tuple[str, int], int],
+                   descriptors: Mapping[str, str]) -> list[int]:
         """The agency strength of the signal's source and target."""
         strengths = [_NONE, _NONE]
         for slot, ident in enumerate((s.source, s.target)):
@@ -611,7 +625,12 @@ class AgencyJudge:
                 index = indexes.get(ident)
                 if index is None and ident in by_id:
                     index = indexes[ident] = _Mentions(by_id[ident])
-                value = strength_of[key] = self._strength(_mention(index, s), text)
+                value = self._strength(_mention(index, s), text)
+                described = descriptors.get(ident)
+                if value == _NONE and described is not None:
+                    # "political activist Jane Doe": the person is what the word names.
+                    value = self._sector_strength(described)
+                strength_of[key] = value
             if (value == _WEAK and slot == 1 and s.type in self.rules.state_target_types
                     and any(a.type == "country" for a in by_id.get(ident, ()))):
                 value = _STRONG
@@ -651,6 +670,7 @@ class AgencyJudge:
         crime: dict[int, bool] = {}
         ordered = sorted(actors, key=_start_of)
         starts = [a.start for a in ordered]
+        descriptors = _descriptors(text, ordered)
         for s in signals:
             ruled = self._rule_verdict(s, text, ordered, starts, by_id, year, history, crime)
             if ruled is None and out:
@@ -658,11 +678,11 @@ class AgencyJudge:
             if ruled is not None:
                 out.append(ruled)
                 continue
-            strengths = self._strengths(s, text, by_id, indexes, strength_of)
+            strengths = self._strengths(s, text, by_id, indexes, strength_of, descriptors)
             best = max(strengths)
             reason: str | None = None
             if s.rule in rules.law_rules:
-                decided = self._law_verdict(s, strengths[1], sentences)
+                decided = self._law_verdict(s, strengths[1], sentences, descriptors)
                 if decided is not None:
                     out.append(decided)
                     continue
@@ -675,7 +695,10 @@ class AgencyJudge:
             elif best == _STRONG or strengths == [_WEAK, _WEAK]:
                 ok = True
             else:
-                ok = self._event(s, sentences)
+                # Violence against civil society (a journalist, an activist, an aid
+                # worker) is political violence, whoever commits it.
+                ok = self._event(s, sentences) or (
+                    s.type in rules.violent_types and self._civic_target(s, descriptors))
                 if not ok:
                     reason = ("no political actor (only a place, police or court)"
                               if best == _WEAK else "no political actor")
@@ -713,6 +736,18 @@ def _inherited(text: str, prev: Signal, s: Signal) -> Signal | None:
         # After a bare comma only a participle ("…, killing 20") belongs to the event.
         return None
     return _unpolitical(s, prev.political_reason)
+
+
+def _descriptors(text: str, ordered: Sequence[Actor]) -> dict[str, str]:
+    """Persons named right after a generic agent word, by id: "political
+    activist Charlie Kirk", "journalist Jane Doe" (the first such mention)."""
+    found: dict[str, str] = {}
+    for a, b in pairwise(ordered):
+        # A singular person word ("activist", not "told local media Jane Doe's").
+        if (b.type == "person" and _sector(b.id) is None and _sector(a.id) is not None
+                and a.type == "person" and a.text[-1:] not in "sS" and a.end <= b.start and (a.end == b.start or text[a.end:b.start].isspace())):
+            found.setdefault(b.id, a.id)
+    return found
 
 
 def _sector(ident: str | None) -> str | None:

@@ -906,3 +906,17 @@ def test_a_relative_clause_of_a_framed_event_shares_its_frame(analyzer: Analyzer
         "and injured nine.")))
     assert all(s.political for s in news.signals if s.type == "ASSAULT")
     assert news.alert is not None
+
+
+def test_violence_against_civil_society_is_political(analyzer: Analyzer) -> None:
+    """An activist or a journalist killed is political violence, also when the
+    person is named right after the word ("political activist Jane Doe"); a
+    plural or an organisation before a name describes nobody."""
+    a = analyzer.analyze(Article(id="civic1", text=(
+        "Political activist Jana Novak is shot dead at a rally in the city of Brno.")))
+    assert any(s.type == "ASSAULT" and s.political for s in a.signals), [
+        (s.trigger, s.political_reason) for s in a.signals]
+    told = analyzer.analyze(Article(id="civic9", text=(
+        "The governor told local media Jana Novak was shot dead in a robbery at her shop.")))
+    assert not any(s.type == "ASSAULT" and s.political and s.target == "person:jana-novak"
+                   for s in told.signals)
