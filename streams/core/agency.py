@@ -745,7 +745,8 @@ def _descriptors(text: str, ordered: Sequence[Actor]) -> dict[str, str]:
     for a, b in pairwise(ordered):
         # A singular person word ("activist", not "told local media Jane Doe's").
         if (b.type == "person" and _sector(b.id) is None and _sector(a.id) is not None
-                and a.type == "person" and a.text[-1:] not in "sS" and a.end <= b.start and (a.end == b.start or text[a.end:b.start].isspace())):
+                and a.type == "person" and a.text[-1:] not in "sS" and a.end <= b.start
+                and (a.end == b.start or text[a.end:b.start].isspace())):
             found.setdefault(b.id, a.id)
     return found
 
