@@ -466,6 +466,16 @@ class TestSenseDomains:
         assert first("The trade war between the two powers deepened.") == (
             "SANCTION", "escalation", "asserted")
 
+    def test_an_arrest_and_a_blockade_keep_their_sense_in_any_domain(self) -> None:
+        """An arrest in a sport story is still an arrest, and a blockade in a
+        story about fuel shipments still a blockade: these words have no
+        sport or business sense, so the agency step, not the sense step,
+        decides whether they are political."""
+        assert first("The tennis player was arrested after the match in the league final.") == (
+            "COERCE", "escalation", "asserted")
+        assert first("Fuel deliveries stalled due to the blockade affecting oil shipments "
+                     "to the company's refinery.") == ("COERCE", "escalation", "asserted")
+
     @pytest.mark.parametrize(
         "text",
         [
