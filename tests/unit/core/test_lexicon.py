@@ -466,6 +466,20 @@ class TestSenseDomains:
         assert first("The trade war between the two powers deepened.") == (
             "SANCTION", "escalation", "asserted")
 
+    def test_an_accident_is_no_attack(self) -> None:
+        """Deaths in a crash, an accident, a training exercise or from unexploded
+        ordnance are accident news; an airstrike that hits the wrong place is
+        still an airstrike, and a main battle tank is equipment."""
+        for text in ("A fighter jet crashes in the west of the country, killing the pilot.",
+                     "Two soldiers are killed when unexploded ordnance detonated near the base.",
+                     "A soldier is killed in an accident during a training exercise.",
+                     "The army bought forty main battle tanks."):
+            assert escalations(text) == [], text
+        assert "FIGHT" in types_of(
+            "An air force airstrike accidentally hits a market instead of the militants.")
+        assert "FIGHT" in types_of(
+            "A fighter jet crashes while repelling a Russian airstrike, killing the pilot.")
+
     def test_an_arrest_and_a_blockade_keep_their_sense_in_any_domain(self) -> None:
         """An arrest in a sport story is still an arrest, and a blockade in a
         story about fuel shipments still a blockade: these words have no
