@@ -711,11 +711,13 @@ class AgencyJudge:
 
 _INHERITED_FRAMES = frozenset({"charge of a legal proceeding", "background of the reported event"})
 """Frames a relative clause shares with the event it describes."""
+_RELATIVE_REACH = 140
+"""Most characters between a framed trigger and a trigger of its relative clause."""
 _CLAUSE_WORDS = r"[^.,;:!?()\u2013\u2014]"
 _RELATIVE = re.compile(
-    _CLAUSE_WORDS + r"{0,80}?(?:,?\s*(?<![\w-])(?:which|that|who)(?![\w-])"
-    + _CLAUSE_WORDS + r"{0,40}|,\s*)"
-    r"|\s(?:" + _CLAUSE_WORDS + r"{0,30}\s)?(?:and|or)\s+")
+    _CLAUSE_WORDS + r"{0,80}?(?:,?\s{0,3}(?<![\w-])(?:which|that|who)(?![\w-])"
+    + _CLAUSE_WORDS + r"{0,40}|,\s{0,3})"
+    r"|\s(?:" + _CLAUSE_WORDS + r"{0,30}\s)?(?:and|or)\s{1,3}")
 """The text between a framed trigger and the next one when the next opens, or
 sits in, a relative clause of it: ", which killed", " that injured 44",
 ", killing", or is coordinated with it ("killed 20 and injured 120")."""
@@ -727,7 +729,8 @@ def _inherited(text: str, prev: Signal, s: Signal) -> Signal | None:
     the bombing's, a background), "charged over an attack that injured 44"."""
     if (prev.political or prev.polarity != "escalation"
             or prev.political_reason not in _INHERITED_FRAMES
-            or prev.sentence_start != s.sentence_start or s.start < prev.end):
+            or prev.sentence_start != s.sentence_start
+            or not 0 <= s.start - prev.end <= _RELATIVE_REACH):
         return None
     found = _RELATIVE.fullmatch(text, prev.end, s.start)
     if found is None:

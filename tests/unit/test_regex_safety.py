@@ -72,6 +72,7 @@ ANCHORED_ONLY: dict[str, str] = {
     "streams.core.actors.gazetteer._CAP_AFTER": "matched anchored at the end of a gazetteer hit",
     "streams.core.signals._BETWEEN": "matched anchored at the end of a trigger",
     "streams.core.signals._AND_GAP": "fullmatched between two actor mentions of one clause",
+    "streams.core.agency._RELATIVE": "fullmatched between two triggers at most 140 chars apart",
 }
 
 

@@ -201,12 +201,12 @@ class TestWorkedExample:
                               Settings(), baseline_dir=EXAMPLE / "baseline-knowledge")
         assert len(result.current.outcomes) == len(result.labels) >= 30
         assert result.unlabelled == result.missing == []
-        # docs/backtest-example: the current rules gain 8 alerts and lose 2 against the
-        # baseline (bt-021's evidence now holds the troops crossing into Essequibo), and 8
-        # articles change level or evidence.
+        # docs/backtest-example: the current rules gain 9 alerts and lose 3 against the
+        # baseline (bt-021's evidence now holds the troops crossing into Essequibo, bt-039's
+        # the drone strike), and 9 articles change level or evidence.
         assert result.diff is not None
         assert (len(result.diff.gained), len(result.diff.lost), len(result.diff.changes)) == (
-            8, 2, 8)
+            9, 3, 9)
         written = write_report(result, tmp_path / "rep", charts=False)
         text = written[0].read_text()
         for heading in ("## Alert decision", "## Precision and recall per event type",
