@@ -117,6 +117,17 @@ def vetoed(rule: Rule, lowered: str, m: Match, s0: int, s1: int,
         not may_search(near, lowered, hi, words) or near.search(lowered, lo, hi) is None)
 
 
+def _common_hit(pattern: re.Pattern[str], lowered: str, text: str | None,
+                lo: int, hi: int, s0: int) -> bool:
+    """True when ``pattern`` finds a word in ``lowered[lo:hi]`` that is written as
+    a common noun in ``text``: lower case, or capitalised only as the sentence's
+    first word ("Banks", not "the West Bank")."""
+    if text is None:
+        return pattern.search(lowered, lo, hi) is not None
+    return any(hit.start() == s0 or not text[hit.start()].isupper()
+               for hit in pattern.finditer(lowered, lo, hi))
+
+
 # The sentence's opening words hold its subject ("The company ... launched").
 _SUBJECT_REACH = 6 * CHARS_PER_WORD
 
@@ -147,7 +158,7 @@ def sentence_domains(domains: Sequence[Domain], lowered: str, s0: int, s1: int,
 def out_of_domain(
     domains: Sequence[Domain], rule: Rule, lowered: str, m: Match, s0: int, s1: int,
     sector: str | None, in_sentence: tuple[frozenset[str], bool],
-    words: SpanWords | None = None,
+    words: SpanWords | None = None, text: str | None = None,
 ) -> bool:
     """True when the trigger's context is one its rule's military sense does not fit.
 
@@ -171,6 +182,9 @@ def out_of_domain(
         in_sentence: :func:`sentence_domains` of the sentence.
         words: :func:`word_set` of the sentence, to skip cue regexes whose
             words are absent; None to run them all.
+        text: The original text (``lowered`` before lower-casing). With it, a
+            near cue capitalised inside the sentence is part of a name and no
+            evidence ("the West Bank", "the World Bank").
     """
     names, military = in_sentence
     if military:
@@ -190,9 +204,9 @@ def out_of_domain(
         reach = d.window * CHARS_PER_WORD
         hi, subject_end = min(s1, m.end + reach), min(m.start, s0 + _SUBJECT_REACH)
         if ((may_search(d.near, lowered, hi, words)
-             and d.near.search(lowered, max(s0, m.start - reach), hi))
+             and _common_hit(d.near, lowered, text, max(s0, m.start - reach), hi, s0))
                 or (may_search(d.near, lowered, subject_end, words)
-                    and d.near.search(lowered, s0, subject_end))):
+                    and _common_hit(d.near, lowered, text, s0, subject_end, s0))):
             weak = True
             break
     return weak and (sector is None or not any(

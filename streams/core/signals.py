@@ -279,7 +279,7 @@ class SignalDetector:
         if s0 not in memo.domains:
             memo.domains[s0] = sentence_domains(lexicon.domains, lowered, s0, s1, words)
         return not out_of_domain(lexicon.domains, rule, lowered, m, s0, s1, sector,
-                                 memo.domains[s0], words)
+                                 memo.domains[s0], words, text)
 
     def _speaker(
         self, lowered: str, cues: SentenceCues, actors: Sequence[Actor]
@@ -462,6 +462,25 @@ def _with_recipient(
     return signal
 
 
+_DOER_TYPES = frozenset({"country", "organisation"})
+"""Mentions inside a passive trigger that can name its doer ("an American airstrike")."""
+_DOER_WORDS = 2
+"""Most words between such a mention and the end of the trigger ("Russian drone strike")."""
+
+
+def _passive_doer(lowered: str, m1: int, prep_from: int, after: Sequence[Actor],
+                  inside: Actor | None) -> Actor | None:
+    """The doer of a passive trigger: "Wiranto was stabbed" names none unless
+    "by" follows; "were killed in an Israeli airstrike" names it inside."""
+    for a in after:
+        prep = _ROLE_PREP.search(lowered[max(prep_from, a.start - ROLE_PREP_LOOKBACK):a.start])
+        if prep is not None and prep.group(1) == "by":
+            return a
+    if inside is not None and len(_WORD.findall(lowered, inside.end, m1)) <= _DOER_WORDS:
+        return inside
+    return None
+
+
 def _passive(lowered: str, m: Match) -> bool:
     """True when the trigger is a participle after a passive auxiliary."""
     head = _WORD.match(lowered, m.start)
@@ -521,10 +540,15 @@ def _roles(
     # One pass: the source is the last actor before the trigger, the
     # candidates for the target start after it within the clause.
     source: Actor | None = None
+    inside: Actor | None = None
     after: list[Actor] = []
     for a in actors:
         a0, a1 = a.start, a.end
-        if a is speaker or (a0 < m1 and m0 < a1):
+        if a is speaker:
+            continue
+        if a0 < m1 and m0 < a1:
+            if m0 < a0 and a1 <= m1 and a.type in _DOER_TYPES:
+                inside = a
             continue
         if a1 <= m0:
             source = a
@@ -536,12 +560,7 @@ def _roles(
     # A trigger ending in "by" ("executed by") hands its "by" to the doer after it.
     prep_from = m1 - 2 if lowered.endswith(" by", m0, m1) else m1
     if source is not None and _passive(lowered, m):
-        # "Wiranto was stabbed": no doer named unless "by" follows.
-        for a in after:
-            prep = _ROLE_PREP.search(lowered[max(prep_from, a.start - ROLE_PREP_LOOKBACK):a.start])
-            if prep is not None and prep.group(1) == "by":
-                return a, source
-        return None, source
+        return _passive_doer(lowered, m1, prep_from, after, inside), source
     target: Actor | None = None
     for i, a in enumerate(after):
         prep = _ROLE_PREP.search(lowered[max(prep_from, a.start - ROLE_PREP_LOOKBACK):a.start])

@@ -466,6 +466,19 @@ class TestSenseDomains:
         assert first("The trade war between the two powers deepened.") == (
             "SANCTION", "escalation", "asserted")
 
+    def test_a_domain_word_inside_a_name_is_no_evidence(self) -> None:
+        """"bank" is business evidence, "the West Bank" a place: a near cue
+        capitalised inside the sentence is part of a name."""
+        assert escalations("Settlers in the West Bank shoot and injure five Palestinians.")
+        assert escalations("The bank launched an attack on its rival's market share.") == []
+
+    def test_forces_entering_a_town_and_eliminating_members(self) -> None:
+        """Troops entering a town are an advance; forces "eliminating members of"
+        a group kill them; tourists entering a city do nothing."""
+        assert "FIGHT" in types_of("Russian forces enter the city of Pokrovsk for the first time.")
+        assert "ASSAULT" in types_of("The army eliminated several members of the group.")
+        assert types_of("Tourists enter the city of Rome every day.") == []
+
     def test_an_accident_is_no_attack(self) -> None:
         """Deaths in a crash, an accident, a training exercise or from unexploded
         ordnance are accident news; an airstrike that hits the wrong place is

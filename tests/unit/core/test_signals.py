@@ -220,6 +220,23 @@ class TestRoles:
         sig = detect(text, acts)[0]
         assert (sig.source, sig.target) == ("RUS", "UKR")
 
+    def test_passive_doer_named_inside_the_trigger(self) -> None:
+        """"Kyiv was hit in a Russian strike": a demonym qualifying the act's noun
+        inside the trigger is the doer; a place two words further is not."""
+        rows = [*SIGNAL_ROWS, {"id": "fight.hit", "type": "FIGHT", "polarity": "escalation",
+                               "severity": -10.0, "patterns": ["<hit> in ...3 <strike>"]}]
+        kb = KnowledgeBase.from_rows(countries=[], organisations=[], persons=[], titles=[],
+                                     signals=rows, modality=[], **vocabulary_rows())
+        detector = SignalDetector(kb)
+        text = "Kyiv was hit in a Russian strike."
+        acts = (actor("Ukraine", "Kyiv", "UKR", text), actor("Russia", "Russian", "RUS", text))
+        sig = detector.detect(text, sentences(text), acts, None)[0]
+        assert (sig.source, sig.target) == ("RUS", "UKR")
+        text = "Kyiv was hit in Lviv in a strike."
+        acts = (actor("Ukraine", "Kyiv", "UKR", text), actor("Ukraine", "Lviv", "UKR", text))
+        sig = detector.detect(text, sentences(text), acts, None)[0]
+        assert sig.source is None
+
     def test_progressive_is_not_passive(self) -> None:
         """"was attacking" is active: the subject is the source."""
         text = "Russia was attacking Ukraine."
