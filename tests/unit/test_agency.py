@@ -920,3 +920,19 @@ def test_violence_against_civil_society_is_political(analyzer: Analyzer) -> None
         "The governor told local media Jana Novak was shot dead in a robbery at her shop.")))
     assert not any(s.type == "ASSAULT" and s.political and s.target == "person:jana-novak"
                    for s in told.signals)
+
+
+def test_a_reference_or_an_anniversary_is_the_setting(analyzer: Analyzer) -> None:
+    """"files related to the assassinations", "arrested in connection with the
+    shooting", "the anniversary of the invasion": the act is what the news is
+    about, not news of it."""
+    for i, text in enumerate((
+            "The President of Ruritania orders the release of files related to the "
+            "assassinations of two senators.",
+            "Police in the capital arrest four men in connection with the shooting of a judge.",
+            "Thousands march in Kyiv to mark the third anniversary of the Russian invasion.")):
+        a = analyzer.analyze(Article(id=f"ref{i}", text=text))
+        violent = [s for s in a.signals if s.type in ("ASSAULT", "FIGHT")]
+        assert violent, text
+        assert all(not s.political for s in violent), [
+            (s.trigger, s.political_reason) for s in violent]

@@ -305,6 +305,12 @@ class TestBackground:
         assert "ASSAULT" in types_of("Troops attacked the village with attack helicopters.")
         assert types_of("Rebels launched an assault on the town.") == ["FIGHT"]
 
+    def test_fighting_a_social_ill_is_a_policy(self) -> None:
+        """"combats violence against women", "fighting trafficking": a policy, no battle."""
+        for text in ("The treaty combats violence against women and domestic violence.",
+                     "The new agency is fighting human trafficking in the region."):
+            assert escalations(text) == [], text
+
     def test_an_animal_attack_is_no_act(self) -> None:
         """"bear attacks", "mauled by a dog": an animal is no party to a conflict;
         a person's attack next to an animal word is still read."""
