@@ -39,7 +39,8 @@ _LONGEST_WORD: Final = 64
 
 _CAPWORD = re.compile(r"(?<![\w'\u2019])[^\W\d_][\w'\u2019-]*")
 _DETERMINER = re.compile(
-    r"(?:(?<!\w)(?:the|a|an|its|their|his|her|this|these|those|our|whose)\s+|\w-)\Z")
+    r"(?:(?<!\w)(?:the|a|an|its|their|his|her|this|these|those|our|whose|of)\s+"
+    r"|\w['\u2019]s\s+|\w-)\Z")
 
 
 # What may stand before a sentence's first word, and a plural noun after a
