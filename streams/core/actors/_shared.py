@@ -66,7 +66,10 @@ def _build_fold_table() -> MappingProxyType[int, str]:
 
 # One character in, one character out: offsets survive folding.
 _FOLD_TABLE = _build_fold_table()
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+# The characters the table folds, and only those: a search for any
+# non-ASCII character also stops at every one the table leaves alone
+# (a dash, a letter of another script) to call back into Python.
+_FOLDABLE = re.compile("[" + "".join(re.escape(chr(code)) for code in sorted(_FOLD_TABLE)) + "]")
 
 
 def fold(text: str) -> str:
@@ -81,11 +84,11 @@ def fold(text: str) -> str:
     """
     if text.isascii():
         return text
-    return _NON_ASCII.sub(_fold_char, text)
+    return _FOLDABLE.sub(_fold_char, text)
 
 
 def _fold_char(match: re.Match[str]) -> str:
-    return _FOLD_TABLE.get(ord(match.group()), match.group())
+    return _FOLD_TABLE[ord(match.group())]
 
 
 _TRANSLIT_END = re.compile(r"(?:iy|yy|ii|yi|ij|y|i)$")
@@ -109,9 +112,12 @@ def surname_key(name: str) -> str:
     return key
 
 
+_SLUG_GAP = re.compile(r"[^a-z0-9]+")
+
+
 def slug(text: str) -> str:
     """Return an id-safe slug of ``text`` ("Free Syrian Army" -> "free-syrian-army")."""
-    return re.sub(r"[^a-z0-9]+", "-", fold(text).lower()).strip("-") or "unknown"
+    return _SLUG_GAP.sub("-", fold(text).lower()).strip("-") or "unknown"
 
 
 def transliterations(surface: str) -> list[str]:
@@ -133,7 +139,9 @@ _FLAG_TABLE = bytes(
     WORD_CHAR if chr(b).isalnum() or b == ord("_") else HYPHEN if b == ord("-") else 0
     for b in range(256)
 )
-_BEYOND_LATIN1 = re.compile(r"[^\x00-\xff]")
+# Word characters beyond Latin-1 (``\w`` is ``str.isalnum`` or "_", and "_"
+# is ASCII): the letters and digits of other scripts, not their punctuation.
+_WORD_BEYOND_LATIN1 = re.compile(r"[^\W\x00-\xff]")
 
 
 def char_flags(folded: str) -> bytearray:
@@ -142,9 +150,8 @@ def char_flags(folded: str) -> bytearray:
     if not folded.isascii():
         # Encoding turned these into "?"; letters and digits among them
         # (Cyrillic, Greek, ...) are word characters all the same.
-        for match in _BEYOND_LATIN1.finditer(folded):
-            if match.group().isalnum():
-                flags[match.start()] = WORD_CHAR
+        for match in _WORD_BEYOND_LATIN1.finditer(folded):
+            flags[match.start()] = WORD_CHAR
     return flags
 
 

@@ -127,25 +127,32 @@ class Coreference:
         self, ctx: Context, resolved: tuple[Actor, ...], sentences: Sentences
     ) -> list[Actor]:
         """Resolve personal and possessive pronouns to an earlier mention,
-        or for "I" and "we" inside a quotation to its speaker."""
+        or for "I" and "we" inside a quotation to its speaker.
+
+        ``resolved`` are non-empty mentions in text order, none overlapping
+        another (as :func:`resolve_overlaps` keeps them), so their ends
+        rise with their starts: a pronoun overlaps a mention exactly when
+        the last mention starting before the pronoun's end reaches past
+        the pronoun's start.
+        """
         folded = ctx.folded
         if sentences.text is not ctx.text and sentences.text != ctx.text:
             sentences = self._sentences_of(ctx.text)
         quotes = quotations(folded) if '"' in folded else []
         quote_starts = [q[0] for q in quotes]
-        taken = bytearray(len(folded))
-        for actor in resolved:
-            if actor.end > actor.start:
-                taken[actor.start : actor.end] = b"\x01" * (actor.end - actor.start)
+        starts = [actor.start for actor in resolved]
         recent: list[Actor] = []
         out: list[Actor] = []
         i = 0
         for start, end, word in ctx.pronouns:
-            if taken.find(1, start, end) != -1:
+            last = bisect_left(starts, end) - 1
+            if last >= 0 and resolved[last].end > start:
                 continue
-            while i < len(resolved) and resolved[i].start < start:
-                recent.append(resolved[i])
-                i += 1
+            # The mentions before the pronoun join the candidates in order.
+            before = bisect_left(starts, start, i)
+            if before > i:
+                recent.extend(resolved[i:before])
+                i = before
             index = sentences.index_at(start)
             floor = sentences.spans[max(0, index - WINDOW)][0] if index >= 0 else 0
             group = PRONOUN_FORMS[word]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from operator import itemgetter
+from string import ascii_lowercase
 
 import ahocorasick
 
@@ -217,12 +218,14 @@ class Gazetteer:
         if " " in folded[hit.start : hit.end]:
             return False
         k = skip_back(folded, hit.start)
-        # Cheap C-level tests first: a capitalised word must end right before.
-        before = (
-            _CAP_BEFORE.search(folded, max(0, hit.start - CAP_WORD_LOOKBACK), hit.start)
-            if 0 < k < hit.start and folded[k - 1].islower()
-            else None
-        )
+        # Cheap C-level tests first: a capitalised word must end right
+        # before, its small letters (stripped from the right) after a capital.
+        before: re.Match[str] | None = None
+        if 0 < k < hit.start and folded[k - 1].islower():
+            lo = max(0, hit.start - CAP_WORD_LOOKBACK)
+            cap = lo + len(folded[lo:k].rstrip(ascii_lowercase)) - 1
+            if lo <= cap < k - 1 and "A" <= folded[cap] <= "Z":
+                before = _CAP_BEFORE.search(folded, lo, hit.start)
         if before is not None and (
             before.group(1) in self._brands
             or (before.group(1) not in self._stop

@@ -38,13 +38,16 @@ __all__ = [
     "NamePatterns",
     "apposition",
     "apposition_title",
+    "cue_before",
     "headlines",
+    "honorific_before",
     "pre_apposition",
     "prefix",
 ]
 
 _FORMER = re.compile(r"\b(?:former|ex-|then-|erstwhile|onetime|one-time)\s*$", re.IGNORECASE)
 _FORMER_ANY = re.compile(r"\b(?:former|ex-|then-|erstwhile|onetime|one-time)\b", re.IGNORECASE)
+# Every honorific holds a capital letter (``honorific_before`` relies on it).
 HONORIFIC = re.compile(
     r"\b(?:Mr|Mrs|Ms|Dr|Sir|Dame|Lord|Lady|Sheikh|Gen|Lt|Col|Maj|Capt|Adm|Sen|Rep|Gov|Prof|Sgt"
     r"|Spc|Pvt|Cpl|Cmdr|Cdr|Brig|Cmdre|Commodore|Sgt\. Maj|Pfc|Ens|Hon|HE|H\.E)\.?\s+$"
@@ -58,9 +61,13 @@ _SPEECH_AFTER = re.compile(
     r"|criticises|criticizes|rejects|tells|adds|insists|says|speaks|expresses|signs|signed"
     r"|travelled|traveled|arrived|leads|led|ordered|orders|vowed|vows|pledged|pledges)\b)"
 )
+_SPEECH_BEFORE_CUES = ("said", "says", "told", "warned", "according to", "by", "with", "met",
+                       "and", "called", "urged")
 _SPEECH_BEFORE = re.compile(
-    r"\b(?:said|says|told|warned|according\s+to|by|with|met|and|called|urged)\s+$"
+    r"\b(?:" + "|".join(r"\s+".join(cue.split()) for cue in _SPEECH_BEFORE_CUES) + r")\s+$"
 )
+# The word each cue ends with: the last word before a name must end so.
+_SPEECH_BEFORE_LAST = tuple(cue.split()[-1] for cue in _SPEECH_BEFORE_CUES)
 _APPOSITION = re.compile(r",\s+(?:(?:the|a|an|who\s+is|who\s+was)\s+)?")
 _SEGMENT_END = re.compile(r"[,.;:()\"!?\n]|\s(?:and|said|says|who|which|has|have|had)\s")
 _TO_BODY = re.compile(r"\b(?:to|of|for|at)\s+(?:the\s+)?$")
@@ -103,6 +110,35 @@ class NamePatterns:
             rf"(?<![\w'-])(?:[A-Z]{cap_rest}{particle_case})(?:[ ]+{token})*(?![\w])")
         # Bounded, for anchored look-ahead: a name after "of" has a few words.
         self.short_chunk = re.compile(rf"{token}(?:[ ]+{token}){{0,5}}(?![\w])")
+
+
+def honorific_before(folded: str, start: int) -> bool:
+    """Tell whether an honorific ("Mr ", "Gen. ") stands right before ``start``:
+    ``HONORIFIC`` searched over the lookback window.
+
+    Every honorific is capitalised, so the last word of the window holds a
+    capital when it matches; most names follow a small word ("the", "of",
+    "said"), and that test spares them the search at every position.
+    """
+    lo = max(0, start - HONORIFIC_LOOKBACK)
+    words = folded[lo:start].split()
+    return (bool(words) and not words[-1].islower()
+            and HONORIFIC.search(folded, lo, start) is not None)
+
+
+def cue_before(cue: re.Pattern[str], last_words: tuple[str, ...], folded: str, start: int,
+               lookback: int) -> bool:
+    """Tell whether ``cue`` (a search anchored at its end by ``\\s+$``)
+    matches in the ``lookback`` characters before ``start``.
+
+    ``last_words`` are the words the cue's alternatives end with: the last
+    word of the window must end with one of them for the search to match,
+    a cheaper test than the search at every position.
+    """
+    lo = max(0, start - lookback)
+    words = folded[lo:start].split()
+    return (bool(words) and words[-1].endswith(last_words)
+            and cue.search(folded, lo, start) is not None)
 
 
 def headlines(folded: str, small_words: frozenset[str]) -> Coverage:
@@ -222,21 +258,34 @@ class NameFinder:
             else:
                 ctx.singles.append((start, end))
             return
-        person = Person(start, end, start, end)
         known = self._fullnames.get(" ".join([surname_key(folded[s:e]) for s, e in run]))
+        if known is None and ctx.title_end.get(skip_back(folded, start)) is None:
+            # Neither a known name nor a title before it (``prefix`` would
+            # leave it as it is): a person only by a cue around it, and
+            # most runs are none, so no Person is built for them.
+            if _cued(ctx, start, end):
+                ctx.persons.append(Person(start, end, start, end))
+            return
+        person = Person(start, end, start, end)
         if known is not None:
             person.entity, person.source = known, "kb"
         prefix(ctx, person)
-        if (
-            known is not None
-            or person.role is not None
-            or HONORIFIC.search(folded, max(0, start - HONORIFIC_LOOKBACK), start)
-            or _SPEECH_AFTER.match(folded, end)
-            or _SPEECH_BEFORE.search(folded, max(0, start - SPEECH_LOOKBACK), start)
-            or apposition_title(ctx, end) is not None
-            or pre_apposition(ctx, start) is not None
-        ):
+        if known is not None or person.role is not None or _cued(ctx, start, end):
             ctx.persons.append(person)
+
+
+def _cued(ctx: Context, start: int, end: int) -> bool:
+    """Tell whether the context of the name at ``[start, end)`` says it is a
+    person's: an honorific or a speech verb before or after it, or a title
+    in an apposition after or before it."""
+    folded = ctx.folded
+    return bool(
+        honorific_before(folded, start)
+        or _SPEECH_AFTER.match(folded, end)
+        or cue_before(_SPEECH_BEFORE, _SPEECH_BEFORE_LAST, folded, start, SPEECH_LOOKBACK)
+        or apposition_title(ctx, end) is not None
+        or pre_apposition(ctx, start) is not None
+    )
 
 
 def prefix(ctx: Context, person: Person) -> None:

@@ -16,7 +16,6 @@ from collections.abc import Mapping
 
 from streams.core._construct import new_actor
 from streams.core.actors._shared import (
-    HONORIFIC_LOOKBACK,
     SAID_LOOKBACK,
     THE_LOOKBACK,
     Context,
@@ -27,14 +26,15 @@ from streams.core.actors._shared import (
     slug,
     surname_key,
 )
-from streams.core.actors.names import HONORIFIC, is_former, prefix
+from streams.core.actors.names import cue_before, honorific_before, is_former, prefix
 from streams.core.actors.organisations import THE_BEFORE
 from streams.core.knowledge import Entity, KnowledgeBase, Role, Title
 from streams.core.model import Actor
 
 __all__ = ["PersonResolver"]
 
-_SAID_BEFORE = re.compile(r"\b(?:said|says|asked|added)\s+$")
+_SAID_WORDS = ("said", "says", "asked", "added")
+_SAID_BEFORE = re.compile(r"\b(?:" + "|".join(_SAID_WORDS) + r")\s+$")
 # Titles ranked at least this high make a role mention without a name
 # ("the Ukrainian President"); without a body, at least the second.
 _ROLE_MENTION_RANK = 0.7
@@ -103,10 +103,19 @@ class PersonResolver:
                 by_key.setdefault(surname_key(words[-1]), person)
             if person.entity is not None:
                 by_key.setdefault(surname_key(person.entity.name.split()[-1]), person)
+        folded, title_end = ctx.folded, ctx.title_end
         for start, end in ctx.singles:
-            key = surname_key(ctx.folded[start:end])
-            person = Person(start, end, start, end)
+            key = surname_key(folded[start:end])
             antecedent = by_key.get(key)
+            if antecedent is None and title_end.get(skip_back(folded, start)) is None:
+                # No title before it (``prefix`` would leave it as it is),
+                # so no role and no KB person: a cue before it or nothing.
+                # Most singles end here, without a Person built for them.
+                if (honorific_before(folded, start)
+                        or cue_before(_SAID_BEFORE, _SAID_WORDS, folded, start, SAID_LOOKBACK)):
+                    ctx.persons.append(Person(start, end, start, end))
+                continue
+            person = Person(start, end, start, end)
             if antecedent is not None:
                 person.entity, person.source = antecedent.entity, "coref"
                 person.ref_name = ctx.text[antecedent.name_start : antecedent.name_end]
@@ -129,8 +138,8 @@ class PersonResolver:
                 ctx.persons.append(person)
             elif (
                 person.role is not None
-                or HONORIFIC.search(ctx.folded, max(0, start - HONORIFIC_LOOKBACK), start)
-                or _SAID_BEFORE.search(ctx.folded, max(0, start - SAID_LOOKBACK), start)
+                or honorific_before(folded, start)
+                or cue_before(_SAID_BEFORE, _SAID_WORDS, folded, start, SAID_LOOKBACK)
             ):
                 ctx.persons.append(person)
 
