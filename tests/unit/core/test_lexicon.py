@@ -311,6 +311,14 @@ class TestBackground:
                      "The new agency is fighting human trafficking in the region."):
             assert escalations(text) == [], text
 
+    def test_a_quarantine_measure_is_no_sanction(self) -> None:
+        """Closing a border or suspending imports against an outbreak is health policy;
+        the same acts between quarrelling states are sanctions."""
+        for text in ("The country closes its border and imposes quarantine after the outbreak.",
+                     "The kingdom suspends the import of meat to stop foot-and-mouth disease."):
+            assert "SANCTION" not in types_of(text), text
+        assert "SANCTION" in types_of("The country closes its border with its neighbour.")
+
     def test_an_animal_attack_is_no_act(self) -> None:
         """"bear attacks", "mauled by a dog": an animal is no party to a conflict;
         a person's attack next to an animal word is still read."""
