@@ -340,9 +340,7 @@ class AgencyJudge:
         rules = self.rules
         sector = _sector(actor.id)
         if sector is not None:
-            if sector in rules.sectors:
-                return _STRONG
-            return _WEAK if sector in rules.weak_sectors else _NONE
+            return self._sector_strength(sector)
         if actor.type in rules.actor_types:
             if actor.type == "country" and self._private(actor, text):
                 return _NONE
@@ -372,9 +370,8 @@ class AgencyJudge:
             return _STRONG
         return _NONE
 
-    def _sector_strength(self, ident: str) -> int:
-        """The strength of a generic agent's id by its sector alone."""
-        sector = _sector(ident)
+    def _sector_strength(self, sector: str | None) -> int:
+        """The strength of a generic agent by its sector ("MIL", "COP") alone."""
         if sector in self.rules.sectors:
             return _STRONG
         return _WEAK if sector in self.rules.weak_sectors else _NONE
@@ -629,7 +626,7 @@ class AgencyJudge:
                 described = descriptors.get(ident)
                 if value == _NONE and described is not None:
                     # "political activist Jane Doe": the person is what the word names.
-                    value = self._sector_strength(described)
+                    value = self._sector_strength(_sector(described))
                 strength_of[key] = value
             if (value == _WEAK and slot == 1 and s.type in self.rules.state_target_types
                     and any(a.type == "country" for a in by_id.get(ident, ()))):
