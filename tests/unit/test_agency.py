@@ -867,6 +867,13 @@ def test_ambushes_make_killings_political_without_a_named_side(analyzer: Analyze
     assert any(s.trigger == "killed" and s.political for s in a.signals)
 
 
+def _violent(analyzer: Analyzer, ident: str, text: str,
+             types: tuple[str, ...] = ("ASSAULT", "FIGHT")) -> list[Signal]:
+    """The signals of ``types`` in the analysis of ``text``."""
+    return [s for s in analyzer.analyze(Article(id=ident, text=text)).signals
+            if s.type in types]
+
+
 def test_counts_and_a_role_in_are_the_charge_of_a_proceeding(analyzer: Analyzer) -> None:
     """"with two counts of murder" and "for their roles in the massacre" name what
     a court or prosecutor deals with, not violence reported now, however far the
@@ -876,8 +883,7 @@ def test_counts_and_a_role_in_are_the_charge_of_a_proceeding(analyzer: Analyzer)
             "presidential guard with two counts of murder and one of torture.",
             "A military court sentences the rebel commander and four of his deputies "
             "to long prison terms for their roles in the massacre of villagers.")):
-        a = analyzer.analyze(Article(id=f"court{i}", text=text))
-        violent = [s for s in a.signals if s.type in ("ASSAULT", "FIGHT")]
+        violent = _violent(analyzer, f"court{i}", text)
         assert violent, text
         assert all(not s.political and "legal proceeding" in (s.political_reason or "")
                    for s in violent), text
@@ -896,8 +902,7 @@ def test_a_relative_clause_of_a_framed_event_shares_its_frame(analyzer: Analyzer
             "bombing of a church in the city of Tanta, which killed 28 people and injured 77.",
             "The Interior Ministry of Kenya bans the sale of fertiliser in three counties, "
             "following the 2019 bombing of a hotel in the capital that killed 21 people.")):
-        a = analyzer.analyze(Article(id=f"rel{i}", text=text))
-        violent = [s for s in a.signals if s.type == "ASSAULT"]
+        violent = _violent(analyzer, f"rel{i}", text, ("ASSAULT",))
         assert len(violent) >= 2, text
         assert all(not s.political for s in violent), [
             (s.trigger, s.political_reason) for s in violent]
@@ -931,8 +936,7 @@ def test_a_reference_or_an_anniversary_is_the_setting(analyzer: Analyzer) -> Non
             "assassinations of two senators.",
             "Police in the capital arrest four men in connection with the shooting of a judge.",
             "Thousands march in Kyiv to mark the third anniversary of the Russian invasion.")):
-        a = analyzer.analyze(Article(id=f"ref{i}", text=text))
-        violent = [s for s in a.signals if s.type in ("ASSAULT", "FIGHT")]
+        violent = _violent(analyzer, f"ref{i}", text)
         assert violent, text
         assert all(not s.political for s in violent), [
             (s.trigger, s.political_reason) for s in violent]
